@@ -1,0 +1,94 @@
+"""Making tensors: from data, filled with a constant, ranges, identity, and random ones.
+
+Every function takes ``dtype`` (default float32 for floating-point values) and
+``requires_grad``, as their PyTorch namesakes do.
+"""
+import numpy as np
+
+from .tensor import DEFAULT_FLOAT, Tensor, as_array
+
+_generator = np.random.default_rng()
+
+
+def manual_seed(seed):
+    """Seed the generator behind ``randn``/``rand`` (and the library's other random draws)."""
+    global _generator
+    _generator = np.random.default_rng(seed)
+    return _generator
+
+
+def default_generator():
+    """The ``numpy.random.Generator`` that ``manual_seed`` seeds."""
+    return _generator
+
+
+def _shape(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        return tuple(size[0])
+    return tuple(size)
+
+
+def _new(array, requires_grad):
+    return Tensor(array, requires_grad=requires_grad)
+
+
+def tensor(data, dtype=None, requires_grad=False, name=None):
+    """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a Tensor)."""
+    array = np.array(as_array(data, dtype), copy=True)
+    return Tensor(array, requires_grad=requires_grad, name=name)
+
+
+def from_numpy(array):
+    """A tensor sharing memory with ``array`` (no copy)."""
+    return Tensor(np.asarray(array))
+
+
+def zeros(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
+    return _new(np.zeros(_shape(size), dtype=dtype), requires_grad)
+
+
+def ones(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
+    return _new(np.ones(_shape(size), dtype=dtype), requires_grad)
+
+
+def full(size, fill_value, dtype=None, requires_grad=False):
+    size = (size,) if isinstance(size, int) else tuple(size)
+    array = np.full(size, fill_value, dtype=dtype if dtype is not None else as_array(fill_value).dtype)
+    return _new(array, requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad=False):
+    return _new(np.zeros_like(as_array(t), dtype=dtype), requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False):
+    return _new(np.ones_like(as_array(t), dtype=dtype), requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    """Values from ``start`` (default 0) up to but excluding ``end``; integers stay int64,
+    floats become float32."""
+    if end is None:
+        start, end = 0, start
+    array = np.arange(start, end, step)
+    if dtype is not None:
+        array = array.astype(dtype)
+    elif array.dtype.kind == "f":
+        array = array.astype(DEFAULT_FLOAT)
+    return _new(array, requires_grad)
+
+
+def eye(n, m=None, dtype=DEFAULT_FLOAT, requires_grad=False):
+    return _new(np.eye(n, m, dtype=dtype), requires_grad)
+
+
+def randn(*size, dtype=DEFAULT_FLOAT, requires_grad=False, generator=None):
+    """Samples of the standard normal distribution."""
+    rng = generator if generator is not None else _generator
+    return _new(rng.standard_normal(_shape(size)).astype(dtype), requires_grad)
+
+
+def rand(*size, dtype=DEFAULT_FLOAT, requires_grad=False, generator=None):
+    """Samples of the uniform distribution on [0, 1)."""
+    rng = generator if generator is not None else _generator
+    return _new(rng.random(_shape(size)).astype(dtype), requires_grad)

@@ -1,0 +1,227 @@
+"""``Function``: one differentiable operation, with its forward and backward side by side.
+
+``forward`` receives NumPy arrays (and plain Python values) and returns an array: it is
+where the arithmetic happens, as fast as NumPy makes it. ``backward`` receives the
+gradient of the output as a ``Tensor`` and returns one gradient per forward argument,
+written with Tensor operations, so that the backward pass can itself be differentiated
+(``grad(..., create_graph=True)``). A ``Function`` instance is also the graph node that
+the output tensor remembers in ``.grad_fn``.
+
+A user-defined op looks like every built-in one::
+
+    class Cube(Function):
+        def forward(self, x):
+            self.save_for_backward(x)
+            return x ** 3
+
+        def backward(self, grad):
+            (x,) = self.saved_tensors
+            return grad * 3 * x ** 2
+
+    y = Cube.apply(x)
+"""
+import re
+import weakref
+
+import numpy as np
+
+from . import grad_mode, scope
+from .tensor import Tensor
+
+_OUTPUT = object()  # saved-value marker: "the op's own output"
+
+
+def _snake_case(name):
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def _describe(args):
+    shapes = [f"{tuple(a.shape)}" for a in args if isinstance(a, (Tensor, np.ndarray))]
+    return "shapes " + " and ".join(shapes) if shapes else "scalar arguments"
+
+
+class Function:
+    """Base class of every differentiable operation (see the module docstring).
+
+    Attributes of a node in the graph:
+
+    - ``parents``: per forward argument, the node that made it (its ``grad_fn``), the
+      leaf tensor itself, or ``None`` when no gradient flows to it;
+    - ``needs_input_grad``: per forward argument, whether its gradient is wanted;
+    - ``attrs``: the keyword arguments (hyper-parameters) the op was called with;
+    - ``scope``: the name scope it was created in.
+    """
+
+    #: Ops whose output shares memory with their first input (views) share its version
+    #: counter, so an in-place change through either is seen by both.
+    shares_storage = False
+    name = "function"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:
+            cls.name = _snake_case(cls.__name__)
+
+    # -- the two methods a subclass writes -------------------------------------------
+    def forward(self, *args, **kwargs):
+        """Compute the output array from the input arrays."""
+        raise NotImplementedError(f"{type(self).__name__} defines no forward")
+
+    def backward(self, grad):
+        """Given dL/d(output) as a Tensor, return dL/d(input) for each forward argument
+        (a Tensor, or None where no gradient is needed)."""
+        raise NotImplementedError(f"{type(self).__name__} defines no backward")
+
+    # -- saving values for backward ---------------------------------------------------
+    def save_for_backward(self, *values):
+        """Keep values for ``backward``; call it in ``forward``.
+
+        Pass the forward's own input arrays (they come back as the input Tensors, so a
+        second derivative flows through them), its output array (it comes back as the
+        output Tensor), other arrays (constants) or plain Python values.
+        """
+        if self._recording:
+            self._to_save = values
+
+    @property
+    def saved_tensors(self):
+        """The values given to ``save_for_backward``, as Tensors where they were arrays.
+
+        Raises if they were freed by an earlier backward pass, or if a saved tensor was
+        modified in place since the forward pass.
+        """
+        if self._saved is None:
+            raise RuntimeError(self._freed_message())
+        values = []
+        for item in self._saved:
+            if type(item) is _Saved:
+                values.append(item.unpack(self))
+            else:
+                values.append(item)
+        return tuple(values)
+
+    def _freed_message(self):
+        return (
+            f"{self.name}: trying to backward through the graph a second time, but its saved "
+            "values were freed by the first pass; call backward(retain_graph=True) the first time"
+        )
+
+    # -- building the graph -----------------------------------------------------------
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run the op on ``args`` (Tensors, arrays or Python scalars); record it in the graph
+        when gradient recording is on and an input requires grad."""
+        recording = False
+        if grad_mode._enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a.requires_grad:
+                    recording = True
+                    break
+        datas = [a.data if isinstance(a, Tensor) else a for a in args]
+        node = cls.__new__(cls)
+        node._recording = recording
+        node._to_save = None
+        try:
+            raw = node.forward(*datas, **kwargs)
+        except (ValueError, IndexError, TypeError) as error:
+            message = str(error)
+            if message.startswith(cls.name + ":"):
+                raise
+            raise type(error)(f"{cls.name}: {_describe(args)}: {message}") from None
+        out = raw if type(raw) is np.ndarray else np.asarray(raw)
+        if not recording or out.dtype.kind not in "fc":
+            result = Tensor._make(out)
+        else:
+            node._connect(args, datas, raw, out, kwargs)
+            result = Tensor._make(out, True, node)
+            node._output = weakref.ref(result)
+        if node.shares_storage and isinstance(args[0], Tensor):
+            result._vc = args[0]._vc
+        return result
+
+    def _connect(self, args, datas, raw, out, kwargs):
+        parents = []
+        meta = []
+        for a in args:
+            if isinstance(a, Tensor) and a.requires_grad:
+                parents.append(a.grad_fn or a)
+                meta.append((a.data.shape, a.data.dtype))
+            else:
+                parents.append(None)
+                meta.append(None)
+        self.parents = tuple(parents)
+        self.needs_input_grad = tuple(p is not None for p in parents)
+        self.input_meta = tuple(meta)
+        self.attrs = kwargs
+        self.scope = scope._current
+        self._hooks = None
+        self._retained = None
+        if self._to_save is None:
+            self._saved = ()
+            return
+        saved = []
+        for value in self._to_save:
+            if value is raw:
+                saved.append(_Saved(None, out, _OUTPUT))
+            elif isinstance(value, np.ndarray):
+                for a, d in zip(args, datas):
+                    if d is value and isinstance(a, Tensor):
+                        saved.append(_Saved(a, None, a._vc))
+                        break
+                else:
+                    saved.append(Tensor._make(value))
+            else:
+                saved.append(value)
+        self._saved = tuple(saved)
+        self._to_save = None
+
+    def _release(self):
+        """Free the saved values (after a backward pass without ``retain_graph``)."""
+        self._saved = None
+
+    @property
+    def released(self):
+        return self._saved is None
+
+    def output(self):
+        """The output tensor, if it is still alive (graph drawings read values from it)."""
+        ref = getattr(self, "_output", None)
+        return ref() if ref is not None else None
+
+    def __repr__(self):
+        return f"<{type(self).__name__}Backward>"
+
+
+class _Saved:
+    """A tensor saved for backward, with the version it had then."""
+
+    __slots__ = ("tensor", "data", "counter", "version")
+
+    def __init__(self, tensor, data, counter):
+        self.tensor = tensor
+        self.data = data
+        if counter is _OUTPUT:
+            self.counter = None
+            self.version = 0
+        else:
+            self.counter = counter
+            self.version = counter[0]
+
+    def unpack(self, node):
+        if self.tensor is None:
+            # The output is rebuilt around the saved array rather than kept, so that a
+            # node does not hold its own output alive (no reference cycle).
+            alive = node.output()
+            if alive is not None and alive._vc[0] != 0:
+                raise RuntimeError(
+                    f"{node.name}: its output, saved for backward, was modified in place after "
+                    "the forward pass; the gradient would be wrong (clone it before changing it)"
+                )
+            return Tensor._make(self.data, True, node)
+        if self.counter[0] != self.version:
+            raise RuntimeError(
+                f"{node.name}: an input of shape {tuple(self.tensor.shape)} saved for backward was "
+                f"modified in place (version {self.version} -> {self.counter[0]}) after the forward "
+                "pass; the gradient would be wrong (clone it before changing it)"
+            )
+        return self.tensor

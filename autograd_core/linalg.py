@@ -1,0 +1,154 @@
+"""Linear algebra: matrix product, the fused dense layer, and einsum. The arithmetic is
+BLAS's (through NumPy); the backward passes are matrix products too."""
+import string
+
+import numpy as np
+
+from .function import Function
+
+
+class MatMul(Function):
+    """``a @ b`` with NumPy's rules: 1-D operands are promoted and batch dimensions broadcast."""
+
+    def forward(self, a, b):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and {b.shape}")
+        k_a = a.shape[-1]
+        k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
+        if k_a != k_b:
+            raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align ({k_a} != {k_b})")
+        self.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a
+        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        # Put back the dimensions that 1-D operands dropped from the output.
+        if a.ndim == 1:
+            grad = grad.unsqueeze(-2) if b.ndim > 1 else grad.reshape(1)
+        if b.ndim == 1:
+            grad = grad.unsqueeze(-1)
+        grad_a = grad_b = None
+        if self.needs_input_grad[0]:
+            grad_a = grad @ b2.transpose(-1, -2)
+            if a.ndim == 1:
+                grad_a = grad_a.reshape(grad_a.shape[:-2] + grad_a.shape[-1:])
+        if self.needs_input_grad[1]:
+            grad_b = a2.transpose(-1, -2) @ grad
+            if b.ndim == 1:
+                grad_b = grad_b.reshape(grad_b.shape[:-1])
+        return grad_a, grad_b
+
+
+class Linear(Function):
+    """The dense layer ``x @ weight.T + bias`` in one op (weight is (out, in), as in
+    PyTorch): one BLAS call forward, two backward, and no intermediate tensors."""
+
+    def forward(self, x, weight, bias=None):
+        if x.ndim == 0 or x.shape[-1] != weight.shape[-1]:
+            raise ValueError(
+                f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape} "
+                f"(expected last dimension {weight.shape[-1]})"
+            )
+        self.save_for_backward(x, weight)
+        out = x @ weight.T
+        if bias is not None:
+            out += bias
+        return out
+
+    def backward(self, grad):
+        x, weight = self.saved_tensors
+        grad_x = grad @ weight if self.needs_input_grad[0] else None
+        grad_w = grad_b = None
+        flat_grad = grad.reshape(-1, grad.shape[-1])
+        if self.needs_input_grad[1]:
+            grad_w = flat_grad.T @ x.reshape(-1, x.shape[-1])
+        if len(self.needs_input_grad) > 2 and self.needs_input_grad[2]:
+            grad_b = flat_grad.sum(dim=0)
+        return (grad_x, grad_w, grad_b)[: len(self.needs_input_grad)]
+
+
+def linear(x, weight, bias=None):
+    """``x @ weight.T + bias`` as one op."""
+    if bias is None:
+        return Linear.apply(x, weight)
+    return Linear.apply(x, weight, bias)
+
+
+class Einsum(Function):
+    """``numpy.einsum`` with explicit or implicit output; the gradient of each operand is
+    the einsum of the output gradient with the other operands."""
+
+    def forward(self, *operands, equation):
+        self.inputs, self.output = _parse_einsum(equation, operands)
+        self.shapes = [np.shape(o) for o in operands]
+        self.save_for_backward(*operands)
+        spec = ",".join(self.inputs) + "->" + self.output
+        return np.einsum(spec, *operands, optimize=len(operands) > 2)
+
+    def backward(self, grad):
+        operands = self.saved_tensors
+        sizes = {}
+        for letters, shape in zip(self.inputs, self.shapes):
+            sizes.update(zip(letters, shape))
+        grads = []
+        for i, letters in enumerate(self.inputs):
+            if not self.needs_input_grad[i]:
+                grads.append(None)
+                continue
+            if len(set(letters)) != len(letters):
+                raise NotImplementedError(f"einsum: no gradient for a repeated index in {letters!r}")
+            others = [self.output] + [s for j, s in enumerate(self.inputs) if j != i]
+            available = set("".join(others))
+            # Letters only this operand has were summed away: broadcast the gradient back.
+            reachable = "".join(c for c in letters if c in available)
+            spec = ",".join(others) + "->" + reachable
+            g = einsum(spec, grad, *[o for j, o in enumerate(operands) if j != i])
+            if reachable != letters:
+                g = g.reshape([sizes[c] if c in available else 1 for c in letters])
+                g = g.expand([sizes[c] for c in letters])
+            grads.append(g)
+        return tuple(grads)
+
+
+def _parse_einsum(equation, operands):
+    """Split an einsum equation into per-operand letters and output letters, with '...'
+    replaced by explicit letters so the backward pass can rearrange them."""
+    equation = equation.replace(" ", "")
+    lhs, arrow, rhs = equation.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != len(operands):
+        raise ValueError(f"einsum: equation {equation!r} names {len(inputs)} operands, got {len(operands)}")
+    unused = [c for c in string.ascii_letters if c not in equation]
+    ellipsis_dims = 0
+    for letters, operand in zip(inputs, operands):
+        if "..." in letters:
+            ellipsis_dims = max(ellipsis_dims, np.ndim(operand) - len(letters.replace("...", "")))
+    fill = "".join(unused[:ellipsis_dims])
+    expanded = []
+    for letters, operand in zip(inputs, operands):
+        if "..." in letters:
+            n = np.ndim(operand) - len(letters.replace("...", ""))
+            letters = letters.replace("...", fill[ellipsis_dims - n :])
+        if len(letters) != np.ndim(operand):
+            raise ValueError(
+                f"einsum: subscripts {letters!r} do not match an operand of shape {np.shape(operand)}"
+            )
+        expanded.append(letters)
+    if arrow:
+        output = rhs.replace("...", fill)
+    else:
+        counts = {}
+        for c in "".join(expanded):
+            counts[c] = counts.get(c, 0) + 1
+        output = fill + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in fill))
+    return expanded, output
+
+
+def einsum(equation, *operands):
+    """Einstein summation, as ``torch.einsum(equation, *operands)``."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return Einsum.apply(*operands, equation=equation)

@@ -1,0 +1,535 @@
+"""``Tensor``: a NumPy array that remembers how it was made, so gradients can flow back.
+
+The methods here only dispatch to the ``Function`` subclasses that do the work (in
+``elementwise``, ``reductions``, ``shape``, ``indexing`` and ``linalg``) or compose them,
+the way micrograd's ``Value`` composes its few primitives.
+"""
+import collections
+import weakref
+
+import numpy as np
+
+from . import grad_mode
+
+DEFAULT_FLOAT = np.float32
+
+MaxMin = collections.namedtuple("MaxMin", ["values", "indices"])
+
+
+def as_array(data, dtype=None):
+    """Convert user data to an array: Python floats become float32, arrays keep their dtype."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, np.ndarray):
+        return data if dtype is None else data.astype(dtype, copy=False)
+    array = np.asarray(data, dtype=dtype)
+    if dtype is None and array.dtype == np.float64:
+        array = array.astype(DEFAULT_FLOAT)
+    return array
+
+
+def _dim(dim, axis):
+    """PyTorch says ``dim``, NumPy says ``axis``; accept either."""
+    if dim is None:
+        dim = axis
+    if isinstance(dim, list):
+        dim = tuple(dim)
+    return dim
+
+
+def _keep(keepdim, keepdims):
+    return bool(keepdims) if keepdims is not None else bool(keepdim)
+
+
+def _shape_arg(shape):
+    """``reshape(2, 3)`` and ``reshape((2, 3))`` both mean the shape (2, 3)."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+class Tensor:
+    """An n-dimensional array with an optional gradient.
+
+    ``data`` is the ``numpy.ndarray``; ``grad`` is an array of the same shape and dtype,
+    or ``None``; ``grad_fn`` is the ``Function`` node that made this tensor (``None`` for
+    leaves). Construct with ``autograd_core.tensor(...)`` (copies) or ``Tensor(array)``
+    (wraps the array without copying).
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_vc", "_hooks", "name", "__weakref__")
+    # Make NumPy's binary operators hand over to ours: ``array * tensor`` is a Tensor.
+    __array_priority__ = 1000
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        self.data = as_array(data, dtype)
+        self.grad = None
+        self.grad_fn = None
+        self._vc = [0]
+        self._hooks = None
+        self.name = name
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, data, requires_grad=False, grad_fn=None):
+        """Fast constructor for results of operations (no conversion or checks)."""
+        t = object.__new__(Tensor)
+        t.data = data
+        t.grad = None
+        t.requires_grad = requires_grad
+        t.grad_fn = grad_fn
+        t._vc = [0]
+        t._hooks = None
+        t.name = None
+        return t
+
+    # -- attributes -------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def size(self):
+        """The number of elements, as NumPy's ``size`` (PyTorch's ``numel()``)."""
+        return self.data.size
+
+    def numel(self):
+        return self.data.size
+
+    def dim(self):
+        return self.data.ndim
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def _version(self):
+        """How many times the data was changed in place (shared by views)."""
+        return self._vc[0]
+
+    @property
+    def T(self):
+        return self.permute(*reversed(range(self.ndim)))
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def item(self):
+        return self.data.item()
+
+    def numpy(self):
+        return self.data
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and dtype != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
+        return bool(self.data)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        extras = []
+        if self.data.dtype not in (np.float32, np.int64, np.bool_):
+            extras.append(f"dtype={self.data.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={self.grad_fn!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    # -- autograd ---------------------------------------------------------------------
+    def requires_grad_(self, requires_grad=True):
+        """Mark a leaf tensor as needing a gradient (floating-point tensors only)."""
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(
+                "requires_grad_: only leaf tensors can stop requiring grad; use detach()"
+            )
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise TypeError(
+                f"requires_grad_: only floating-point tensors can require gradients (got {self.data.dtype})"
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self):
+        """The same data (shared, no copy) cut off from the graph."""
+        t = Tensor._make(self.data)
+        t._vc = self._vc
+        return t
+
+    def clone(self):
+        """A copy of the data that stays in the graph."""
+        return self * 1
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False):
+        """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` is dL/d(self), required unless ``self`` has one element.
+        """
+        from .engine import backward
+
+        backward(self, gradient, retain_graph, create_graph)
+
+    def retain_grad(self):
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
+        if self.grad_fn is not None:
+            self.grad_fn._retained = weakref.ref(self)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` with the gradient of this tensor during backward; a non-None
+        return value replaces the gradient. Returns a handle with ``remove()``."""
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: the tensor does not require grad")
+        owner = self.grad_fn if self.grad_fn is not None else self
+        if owner._hooks is None:
+            owner._hooks = []
+        owner._hooks.append(hook)
+        return _HookHandle(owner._hooks, hook)
+
+    # -- in-place updates (no graph; used by optimizers and initializers) ---------------
+    def _check_inplace(self, op):
+        if grad_mode._enabled and self.requires_grad:
+            raise RuntimeError(
+                f"{op}: in-place change of a tensor that requires grad; do it inside no_grad() "
+                "or build a new tensor instead"
+            )
+        self._vc[0] += 1
+
+    def __setitem__(self, index, value):
+        self._check_inplace("setitem")
+        self.data[_index_arg(index)] = as_array(value)
+
+    def add_(self, other, alpha=1):
+        self._check_inplace("add_")
+        other = as_array(other)
+        if alpha != 1:
+            other = other * alpha
+        np.add(self.data, other, out=self.data, casting="unsafe")
+        return self
+
+    def sub_(self, other, alpha=1):
+        return self.add_(other, -alpha)
+
+    def mul_(self, other):
+        self._check_inplace("mul_")
+        np.multiply(self.data, as_array(other), out=self.data, casting="unsafe")
+        return self
+
+    def div_(self, other):
+        self._check_inplace("div_")
+        np.divide(self.data, as_array(other), out=self.data, casting="unsafe")
+        return self
+
+    def copy_(self, source):
+        self._check_inplace("copy_")
+        source = as_array(source)
+        if source.shape != self.shape and np.broadcast_shapes(source.shape, self.shape) != self.shape:
+            raise ValueError(f"copy_: source of shape {source.shape} does not fit shape {self.shape}")
+        np.copyto(self.data, source, casting="unsafe")
+        return self
+
+    def fill_(self, value):
+        self._check_inplace("fill_")
+        self.data.fill(value)
+        return self
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def clamp_(self, min=None, max=None):
+        self._check_inplace("clamp_")
+        np.clip(self.data, min, max, out=self.data)
+        return self
+
+    # -- conversions ------------------------------------------------------------------
+    def to(self, dtype):
+        """A copy in ``dtype`` (differentiable); the same tensor if the dtype already matches."""
+        dtype = np.dtype(dtype)
+        if dtype == self.data.dtype:
+            return self
+        return elementwise.Cast.apply(self, dtype=dtype)
+
+    astype = to
+    type = to
+
+    def float(self):
+        return self.to(np.float32)
+
+    def double(self):
+        return self.to(np.float64)
+
+    def long(self):
+        return Tensor._make(self.data.astype(np.int64))
+
+    def int(self):
+        return Tensor._make(self.data.astype(np.int32))
+
+    def bool(self):
+        return Tensor._make(self.data.astype(bool))
+
+    # -- arithmetic -------------------------------------------------------------------
+    def __add__(self, other):
+        return elementwise.Add.apply(self, other)
+
+    def __radd__(self, other):
+        return elementwise.Add.apply(other, self)
+
+    def __sub__(self, other):
+        return elementwise.Sub.apply(self, other)
+
+    def __rsub__(self, other):
+        return elementwise.Sub.apply(other, self)
+
+    def __mul__(self, other):
+        return elementwise.Mul.apply(self, other)
+
+    def __rmul__(self, other):
+        return elementwise.Mul.apply(other, self)
+
+    def __truediv__(self, other):
+        return elementwise.Div.apply(self, other)
+
+    def __rtruediv__(self, other):
+        return elementwise.Div.apply(other, self)
+
+    def __pow__(self, exponent):
+        return elementwise.Pow.apply(self, exponent)
+
+    def __rpow__(self, base):
+        return elementwise.Pow.apply(base, self)
+
+    def __matmul__(self, other):
+        return linalg.MatMul.apply(self, other)
+
+    def __rmatmul__(self, other):
+        return linalg.MatMul.apply(other, self)
+
+    def __neg__(self):
+        return elementwise.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return elementwise.Abs.apply(self)
+
+    add = __add__
+    sub = __sub__
+    mul = __mul__
+    div = __truediv__
+    pow = __pow__
+    matmul = __matmul__
+    neg = __neg__
+
+    # Comparisons give boolean tensors and are not differentiable.
+    def _compare(self, other, ufunc):
+        return Tensor._make(np.asarray(ufunc(self.data, as_array(other))))
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def sign(self):
+        """-1, 0 or +1: the perceptron's step; no useful derivative, so not differentiable."""
+        return Tensor._make(np.sign(self.data))
+
+    # -- elementwise functions --------------------------------------------------------
+    def exp(self):
+        return elementwise.Exp.apply(self)
+
+    def log(self):
+        return elementwise.Log.apply(self)
+
+    def sqrt(self):
+        return elementwise.Sqrt.apply(self)
+
+    def abs(self):
+        return elementwise.Abs.apply(self)
+
+    def sin(self):
+        return elementwise.Sin.apply(self)
+
+    def cos(self):
+        return elementwise.Cos.apply(self)
+
+    def tanh(self):
+        return elementwise.Tanh.apply(self)
+
+    def sigmoid(self):
+        return elementwise.Sigmoid.apply(self)
+
+    def relu(self):
+        """max(x, 0); its derivative at 0 is taken as 0, as in PyTorch."""
+        return elementwise.ReLU.apply(self)
+
+    def leaky_relu(self, negative_slope=0.01):
+        return elementwise.LeakyReLU.apply(self, negative_slope=negative_slope)
+
+    def elu(self, alpha=1.0):
+        return elementwise.ELU.apply(self, alpha=alpha)
+
+    def gelu(self, approximate="none"):
+        """x * Phi(x), with the exact erf form by default (``approximate="tanh"`` for the other)."""
+        return elementwise.gelu(self, approximate)
+
+    def softplus(self, beta=1.0, threshold=20.0):
+        return elementwise.Softplus.apply(self, beta=beta, threshold=threshold)
+
+    def clip(self, min=None, max=None):
+        """Limit values to [min, max]; the gradient passes where min <= x <= max."""
+        return elementwise.Clip.apply(self, min=min, max=max)
+
+    clamp = clip
+
+    def square(self):
+        return self * self
+
+    def maximum(self, other):
+        return elementwise.Maximum.apply(self, other)
+
+    def minimum(self, other):
+        return elementwise.Minimum.apply(self, other)
+
+    # -- reductions -------------------------------------------------------------------
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return reductions.Sum.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return reductions.Mean.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+        """Variance, unbiased (divides by n - 1) by default as in PyTorch; ``correction=0``
+        or ``unbiased=False`` gives the biased (population) variance."""
+        return reductions.var(self, _dim(dim, axis), unbiased, _keep(keepdim, keepdims), correction)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims).sqrt()
+
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The largest value, or with ``dim`` the pair (values, indices) as in PyTorch."""
+        return reductions.extreme(self, reductions.Amax, _dim(dim, axis), _keep(keepdim, keepdims))
+
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return reductions.extreme(self, reductions.Amin, _dim(dim, axis), _keep(keepdim, keepdims))
+
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return reductions.arg_extreme(self.data, np.argmax, _dim(dim, axis), _keep(keepdim, keepdims))
+
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return reductions.arg_extreme(self.data, np.argmin, _dim(dim, axis), _keep(keepdim, keepdims))
+
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return reductions.LogSumExp.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+
+    def softmax(self, dim=-1, *, axis=None):
+        return reductions.Softmax.apply(self, dim=_dim(dim, axis))
+
+    def log_softmax(self, dim=-1, *, axis=None):
+        return reductions.LogSoftmax.apply(self, dim=_dim(dim, axis))
+
+    # -- shape ------------------------------------------------------------------------
+    def reshape(self, *shape):
+        return shape_ops.Reshape.apply(self, shape=_shape_arg(shape))
+
+    view = reshape
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return shape_ops.flatten(self, start_dim, end_dim)
+
+    def permute(self, *dims):
+        return shape_ops.Permute.apply(self, dims=_shape_arg(dims))
+
+    def transpose(self, dim0=-2, dim1=-1):
+        return shape_ops.transpose(self, dim0, dim1)
+
+    swapaxes = transpose
+
+    def squeeze(self, dim=None):
+        return shape_ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return shape_ops.unsqueeze(self, dim)
+
+    def expand(self, *shape):
+        return shape_ops.Expand.apply(self, shape=_shape_arg(shape))
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def split(self, split_size_or_sections, dim=0):
+        return shape_ops.split(self, split_size_or_sections, dim)
+
+    def __getitem__(self, index):
+        return indexing.GetItem.apply(self, index=_index_arg(index))
+
+
+def _index_arg(index):
+    """Tensors used as indices become their arrays."""
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+class _HookHandle:
+    def __init__(self, hooks, hook):
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+# The op families import Tensor, so they are imported after it is defined.
+from . import elementwise, indexing, linalg, reductions  # noqa: E402
+from . import shape as shape_ops  # noqa: E402
