@@ -1,0 +1,1 @@
+"""optim: optimizers and learning-rate schedules; they see parameters, never layers."""

@@ -1,0 +1,46 @@
+"""Fixtures shared by the engine tests: random float64 inputs and the gradient checks."""
+import numpy as np
+import pytest
+
+import autograd_core as ag
+
+
+@pytest.fixture
+def rng():
+    """A fresh, seeded generator per test, so every test is reproducible on its own."""
+    return np.random.default_rng(0)
+
+
+@pytest.fixture
+def make(rng):
+    """``make(shape, domain="real")``: a float64 leaf that requires grad.
+
+    ``"real"`` values have magnitude in [0.2, 1.5] with random signs, so they stay clear of
+    the kinks at 0 of relu, abs, leaky_relu...; ``"positive"`` values lie in [0.5, 2] (for
+    log, sqrt, a base raised to a tensor power).
+    """
+
+    def make(shape, domain="real", requires_grad=True):
+        magnitude = rng.uniform(0.2, 1.5, size=shape)
+        if domain == "positive":
+            values = rng.uniform(0.5, 2.0, size=shape)
+        elif domain == "real":
+            values = magnitude * rng.choice([-1.0, 1.0], size=shape)
+        else:
+            raise ValueError(domain)
+        return ag.Tensor(np.asarray(values, dtype=np.float64), requires_grad=requires_grad)
+
+    return make
+
+
+@pytest.fixture
+def check():
+    """``check(fn, *inputs, second=True)``: gradcheck, then gradgradcheck unless ``second``
+    is False (for ops whose second derivative is identically zero)."""
+
+    def check(fn, *inputs, second=True, **tolerances):
+        assert ag.gradcheck(fn, inputs, **tolerances)
+        if second:
+            assert ag.gradgradcheck(fn, inputs, **tolerances)
+
+    return check
