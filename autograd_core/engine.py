@@ -116,38 +116,64 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, on_node=None
             grad = node_grads.pop(node, None)
             if grad is None:
                 continue
-            if node._saved is None:
-                raise RuntimeError(node._freed_message())
-            if node._hooks:
-                grad = _run_hooks(node._hooks, grad)
-            if node._retained is not None:
-                retained.append((node._retained, grad))
-            if on_node is not None:
-                on_node(node, grad)
-            input_grads = node.backward(grad)
-            if not isinstance(input_grads, tuple):
-                input_grads = (input_grads,)
-            if len(input_grads) != len(node.parents):
-                raise RuntimeError(
-                    f"{node.name}: backward returned {len(input_grads)} gradients for "
-                    f"{len(node.parents)} inputs"
-                )
-            for parent, meta, g in zip(node.parents, node.input_meta, input_grads):
-                if parent is None or g is None:
-                    continue
-                if not isinstance(g, Tensor):
-                    g = Tensor._make(as_array(g))
-                shape, dtype = meta
-                g = sum_to_shape(g, shape, node.name)
-                if g.data.dtype != dtype:
-                    g = g.to(dtype)
-                if isinstance(parent, Function):
-                    _accumulate(node_grads, parent, g)
-                else:
-                    _accumulate_leaf(leaves, parent, g)
+            backward_node(node, grad, node_grads, leaves, retained, on_node)
             if not retain_graph:
-                node._release()
+                node._saved = None
     return leaves, retained
+
+
+def backward_node(node, grad, node_grads, leaves, retained, on_node=None):
+    """One step of the backward pass: run ``node``'s hooks and backward on ``grad``
+    (dL/d its output) and add each input's share to ``node_grads`` (inputs made by a
+    node) or ``leaves``. Returns ``(grad, input_grads)``: the gradient after the hooks,
+    and what ``node_vjp`` gave. ``run_backward`` calls it for every node in turn; the
+    backward stepper calls it one node at a time."""
+    if node._saved is None:
+        raise RuntimeError(node._freed_message())
+    if node._hooks:
+        grad = _run_hooks(node._hooks, grad)
+    if node._retained is not None:
+        retained.append((node._retained, grad))
+    if on_node is not None:
+        on_node(node, grad)
+    input_grads = node_vjp(node, grad)
+    for parent, g in zip(node.parents, input_grads):
+        if g is None:
+            continue
+        if isinstance(parent, Tensor):
+            _accumulate_leaf(leaves, parent, g)
+        else:
+            previous = node_grads.get(parent)
+            node_grads[parent] = g if previous is None else previous + g
+    return grad, input_grads
+
+
+def node_vjp(node, grad):
+    """``node``'s vector-Jacobian product: dL/d(input) for each of its inputs, given
+    dL/d(output) ``grad``, with broadcasting undone and the input's dtype kept (``None``
+    where no gradient flows)."""
+    input_grads = node.backward(grad)
+    if type(input_grads) is not tuple:
+        input_grads = (input_grads,)
+    if len(input_grads) != len(node.parents):
+        raise RuntimeError(
+            f"{node.name}: backward returned {len(input_grads)} gradients for "
+            f"{len(node.parents)} inputs"
+        )
+    shaped = []
+    for meta, g in zip(node.input_meta, input_grads):
+        if meta is None or g is None:
+            shaped.append(None)
+            continue
+        if not isinstance(g, Tensor):
+            g = Tensor._make(as_array(g))
+        shape, dtype = meta
+        if g.data.shape != shape:
+            g = sum_to_shape(g, shape, node.name)
+        if g.data.dtype != dtype:
+            g = g.to(dtype)
+        shaped.append(g)
+    return shaped
 
 
 def _owned(array, handed_out):
@@ -172,6 +198,12 @@ def backward(output, gradient=None, retain_graph=None, create_graph=False):
         retain_graph = create_graph
     seed = _seed(output, gradient)
     leaves, retained = run_backward([output], [seed], retain_graph, create_graph)
+    store_gradients(leaves, retained)
+
+
+def store_gradients(leaves, retained):
+    """Write what ``run_backward`` returned into ``.grad`` (running leaf hooks first), as
+    ``backward`` does at the end of a pass."""
     handed_out = set()
     for leaf, grad in leaves.values():
         if leaf._hooks:

@@ -111,16 +111,13 @@ class Function:
     def apply(cls, *args, **kwargs):
         """Run the op on ``args`` (Tensors, arrays or Python scalars); record it in the graph
         when gradient recording is on and an input requires grad."""
-        recording = False
+        node = cls.__new__(cls)
+        datas = [a.data if isinstance(a, Tensor) else a for a in args]
         if grad_mode._enabled:
             for a in args:
                 if isinstance(a, Tensor) and a.requires_grad:
-                    recording = True
+                    node._recording = True
                     break
-        datas = [a.data if isinstance(a, Tensor) else a for a in args]
-        node = cls.__new__(cls)
-        node._recording = recording
-        node._to_save = None
         try:
             raw = node.forward(*datas, **kwargs)
         except (ValueError, IndexError, TypeError) as error:
@@ -129,17 +126,25 @@ class Function:
                 raise
             raise type(error)(f"{cls.name}: {_describe(args)}: {message}") from None
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
-        if not recording or out.dtype.kind not in "fc":
-            result = Tensor._make(out)
+        if node._recording and out.dtype.kind in "fc":
+            result = node._connect(args, datas, raw, out, kwargs)
         else:
-            node._connect(args, datas, raw, out, kwargs)
-            result = Tensor._make(out, True, node)
-            node._output = weakref.ref(result)
+            result = Tensor._make(out)
         if node.shares_storage and isinstance(args[0], Tensor):
             result._vc = args[0]._vc
         return result
 
+    # Defaults of a node, overwritten per instance only when they differ.
+    _recording = False
+    _to_save = None
+    _saved = ()
+    _hooks = None
+    _retained = None
+    _output = None
+
     def _connect(self, args, datas, raw, out, kwargs):
+        """Make this node the creator of a new output tensor: remember where each input
+        came from and resolve the values saved for backward."""
         parents = []
         meta = []
         for a in args:
@@ -149,16 +154,19 @@ class Function:
             else:
                 parents.append(None)
                 meta.append(None)
-        self.parents = tuple(parents)
-        self.needs_input_grad = tuple(p is not None for p in parents)
-        self.input_meta = tuple(meta)
+        self.parents = parents
+        self.needs_input_grad = [p is not None for p in parents]
+        self.input_meta = meta
         self.attrs = kwargs
         self.scope = scope._current
-        self._hooks = None
-        self._retained = None
-        if self._to_save is None:
-            self._saved = ()
-            return
+        if self._to_save is not None:
+            self._saved = self._resolve_saved(args, datas, raw, out)
+            self._to_save = None
+        result = Tensor._make(out, True, self)
+        self._output = weakref.ref(result)
+        return result
+
+    def _resolve_saved(self, args, datas, raw, out):
         saved = []
         for value in self._to_save:
             if value is raw:
@@ -172,8 +180,7 @@ class Function:
                     saved.append(Tensor._make(value))
             else:
                 saved.append(value)
-        self._saved = tuple(saved)
-        self._to_save = None
+        return saved
 
     def _release(self):
         """Free the saved values (after a backward pass without ``retain_graph``)."""
@@ -185,8 +192,7 @@ class Function:
 
     def output(self):
         """The output tensor, if it is still alive (graph drawings read values from it)."""
-        ref = getattr(self, "_output", None)
-        return ref() if ref is not None else None
+        return self._output() if self._output is not None else None
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
