@@ -163,11 +163,14 @@ class Tanh(Function):
 
 
 class Sigmoid(Function):
-    """1 / (1 + exp(-x)); derivative s (1 - s), at most 1/4. Computed without overflow."""
+    """1 / (1 + exp(-x)); derivative s (1 - s), at most 1/4."""
 
     def forward(self, x):
-        z = np.exp(-np.abs(x))
-        out = np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+        # exp(-x) may overflow to inf for very negative x; 1 / (1 + inf) = 0 is right.
+        with np.errstate(over="ignore"):
+            out = np.asarray(np.exp(-x))
+        out += 1
+        np.reciprocal(out, out=out)
         self.save_for_backward(out)
         return out
 
@@ -178,6 +181,8 @@ class Sigmoid(Function):
 
 class ReLU(Function):
     """max(x, 0), with derivative 0 at x = 0 (PyTorch's convention)."""
+
+    name = "relu"
 
     def forward(self, x):
         out = np.maximum(x, 0)
@@ -191,6 +196,8 @@ class ReLU(Function):
 
 class LeakyReLU(Function):
     """x for x > 0, else negative_slope * x."""
+
+    name = "leaky_relu"
 
     def forward(self, x, negative_slope=0.01):
         self.slope = np.where(x > 0, 1, negative_slope).astype(x.dtype)

@@ -204,10 +204,10 @@ def backward(output, gradient=None, retain_graph=None, create_graph=False):
 def store_gradients(leaves, retained):
     """Write what ``run_backward`` returned into ``.grad`` (running leaf hooks first), as
     ``backward`` does at the end of a pass."""
+    # Every hook runs before any .grad is written, so a failing hook changes nothing.
+    final = [(leaf, _run_hooks(leaf._hooks, grad) if leaf._hooks else grad) for leaf, grad in leaves.values()]
     handed_out = set()
-    for leaf, grad in leaves.values():
-        if leaf._hooks:
-            grad = _run_hooks(leaf._hooks, grad)
+    for leaf, grad in final:
         _store_grad(leaf, grad.data, handed_out)
     for ref, grad in retained:
         tensor = ref()
@@ -216,10 +216,13 @@ def store_gradients(leaves, retained):
 
 
 def _store_grad(tensor, grad, handed_out):
-    if tensor.grad is None:
+    existing = tensor.grad
+    if existing is None:
         tensor.grad = _owned(grad, handed_out)
+    elif existing.flags.writeable and existing.shape == grad.shape and existing.dtype == grad.dtype:
+        existing += grad  # accumulate in place, as PyTorch does: no new buffer per step
     else:
-        tensor.grad = tensor.grad + grad
+        tensor.grad = existing + grad
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):

@@ -89,10 +89,11 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
         if np.all(excess <= 0) and np.all(np.isfinite(a) == np.isfinite(n)):
             continue
         bad = np.where(np.isfinite(a) == np.isfinite(n), excess, np.inf)
-        row, col = np.unravel_index(np.argmax(bad), a.shape)
+        row, col = (int(i) for i in np.unravel_index(np.argmax(bad), a.shape))
+        element = tuple(int(i) for i in np.unravel_index(col, wrt[j].shape))
         message = (
             f"gradcheck: Jacobian mismatch for input {next(i for i, x in enumerate(inputs) if x is wrt[j])} "
-            f"(shape {tuple(wrt[j].shape)}) at input element {np.unravel_index(col, wrt[j].shape)}, "
+            f"(shape {tuple(wrt[j].shape)}) at input element {element}, "
             f"output element {row}: backprop gave {a[row, col]:.10g}, central differences "
             f"gave {n[row, col]:.10g} (largest error {np.max(np.abs(a - n)):.3g})"
         )

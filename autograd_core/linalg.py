@@ -10,6 +10,8 @@ from .function import Function
 class MatMul(Function):
     """``a @ b`` with NumPy's rules: 1-D operands are promoted and batch dimensions broadcast."""
 
+    name = "matmul"
+
     def forward(self, a, b):
         a, b = np.asarray(a), np.asarray(b)
         if a.ndim == 0 or b.ndim == 0:
@@ -18,6 +20,12 @@ class MatMul(Function):
         k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
         if k_a != k_b:
             raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not align ({k_a} != {k_b})")
+        try:
+            np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            raise ValueError(
+                f"matmul: shapes {a.shape} and {b.shape} have batch dimensions that do not broadcast"
+            ) from None
         self.save_for_backward(a, b)
         return np.matmul(a, b)
 
@@ -98,19 +106,40 @@ class Einsum(Function):
             if not self.needs_input_grad[i]:
                 grads.append(None)
                 continue
-            if len(set(letters)) != len(letters):
-                raise NotImplementedError(f"einsum: no gradient for a repeated index in {letters!r}")
+            # A repeated letter ('ii') reads a diagonal: get the gradient of the diagonal first.
+            distinct = "".join(dict.fromkeys(letters))
             others = [self.output] + [s for j, s in enumerate(self.inputs) if j != i]
             available = set("".join(others))
             # Letters only this operand has were summed away: broadcast the gradient back.
-            reachable = "".join(c for c in letters if c in available)
+            reachable = "".join(c for c in distinct if c in available)
             spec = ",".join(others) + "->" + reachable
             g = einsum(spec, grad, *[o for j, o in enumerate(operands) if j != i])
-            if reachable != letters:
-                g = g.reshape([sizes[c] if c in available else 1 for c in letters])
-                g = g.expand([sizes[c] for c in letters])
+            if reachable != distinct:
+                g = g.reshape([sizes[c] if c in available else 1 for c in distinct])
+                g = g.expand([sizes[c] for c in distinct])
+            if distinct != letters:
+                g = _onto_diagonals(g, distinct, letters, sizes)
             grads.append(g)
         return tuple(grads)
+
+
+def _onto_diagonals(grad, distinct, letters, sizes):
+    """The adjoint of reading a diagonal: ``grad`` (indexed by ``distinct``) placed on the
+    diagonals that the repeated letters of ``letters`` read, zero elsewhere. Each repeat
+    gets a fresh letter tied to the first by an identity matrix (a constant)."""
+    spare = iter(c for c in string.ascii_letters if c not in letters)
+    seen = set()
+    target = ""
+    ties = []
+    for c in letters:
+        if c in seen:
+            fresh = next(spare)
+            ties.append(c + fresh)
+            c = fresh
+        seen.add(c)
+        target += c
+    identities = [np.eye(sizes[tie[0]], dtype=grad.dtype) for tie in ties]
+    return einsum(",".join([distinct] + ties) + "->" + target, grad, *identities)
 
 
 def _parse_einsum(equation, operands):

@@ -83,10 +83,11 @@ class Amin(Amax):
 def extreme(x, reduction, dim, keepdim):
     """``max``/``min``: a value without ``dim``; with ``dim`` the pair (values, indices),
     the gradient going to the index returned, as in PyTorch."""
-    if dim is None:
-        return reduction.apply(x)
-    if isinstance(dim, tuple):
+    if dim is None or isinstance(dim, tuple):
         return reduction.apply(x, dim=dim, keepdim=keepdim)
+    if x.ndim == 0:
+        _axes(dim, 0)
+        return MaxMin(reduction.apply(x), Tensor._make(np.zeros((), dtype=np.int64)))
     from .indexing import take_along_dim
 
     pick = np.argmax if reduction is Amax else np.argmin
@@ -105,6 +106,8 @@ def arg_extreme(data, pick, dim, keepdim):
         out = pick(data)
         return Tensor._make(np.asarray(out).reshape((1,) * data.ndim if keepdim else ()))
     _axes(dim, data.ndim)
+    if data.ndim == 0:
+        return Tensor._make(np.zeros((), dtype=np.int64))
     return Tensor._make(pick(data, axis=dim, keepdims=keepdim).astype(np.int64, copy=False))
 
 
@@ -121,13 +124,16 @@ def var(x, dim, unbiased, keepdim, correction):
 class LogSumExp(Function):
     """log(sum(exp(x))) over ``dim``, computed stably by taking out the maximum first."""
 
+    name = "logsumexp"
+
     def forward(self, x, dim=None, keepdim=False):
         self.shape = x.shape
         self.axes = _axes(dim, x.ndim) if x.ndim else ()
         self.keepdim = keepdim
         m = np.max(x, axis=self.axes, keepdims=True) if x.size else np.zeros(_kept_shape(x.shape, self.axes), x.dtype)
         m = np.where(np.isfinite(m), m, 0)
-        out = m + np.log(np.sum(np.exp(x - m), axis=self.axes, keepdims=True))
+        with np.errstate(divide="ignore"):  # the log-sum-exp of nothing is log(0) = -inf
+            out = m + np.log(np.sum(np.exp(x - m), axis=self.axes, keepdims=True))
         self.save_for_backward(x)
         return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in self.axes])
 

@@ -233,7 +233,7 @@ class Tensor:
 
     def add_(self, other, alpha=1):
         self._check_inplace("add_")
-        other = as_array(other)
+        other = _inplace_operand(other)
         if alpha != 1:
             other = other * alpha
         np.add(self.data, other, out=self.data, casting="unsafe")
@@ -244,19 +244,23 @@ class Tensor:
 
     def mul_(self, other):
         self._check_inplace("mul_")
-        np.multiply(self.data, as_array(other), out=self.data, casting="unsafe")
+        np.multiply(self.data, _inplace_operand(other), out=self.data, casting="unsafe")
         return self
 
     def div_(self, other):
         self._check_inplace("div_")
-        np.divide(self.data, as_array(other), out=self.data, casting="unsafe")
+        np.divide(self.data, _inplace_operand(other), out=self.data, casting="unsafe")
         return self
 
     def copy_(self, source):
-        self._check_inplace("copy_")
         source = as_array(source)
-        if source.shape != self.shape and np.broadcast_shapes(source.shape, self.shape) != self.shape:
+        try:
+            fits = np.broadcast_shapes(source.shape, self.shape) == self.shape
+        except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(f"copy_: source of shape {source.shape} does not fit shape {self.shape}")
+        self._check_inplace("copy_")
         np.copyto(self.data, source, casting="unsafe")
         return self
 
@@ -468,10 +472,10 @@ class Tensor:
         return reductions.LogSumExp.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
 
     def softmax(self, dim=-1, *, axis=None):
-        return reductions.Softmax.apply(self, dim=_dim(dim, axis))
+        return reductions.Softmax.apply(self, dim=dim if axis is None else axis)
 
     def log_softmax(self, dim=-1, *, axis=None):
-        return reductions.LogSoftmax.apply(self, dim=_dim(dim, axis))
+        return reductions.LogSoftmax.apply(self, dim=dim if axis is None else axis)
 
     # -- shape ------------------------------------------------------------------------
     def reshape(self, *shape):
@@ -507,6 +511,14 @@ class Tensor:
 
     def __getitem__(self, index):
         return indexing.GetItem.apply(self, index=_index_arg(index))
+
+
+def _inplace_operand(value):
+    """Python numbers stay Python numbers, so NumPy applies them in the tensor's own dtype
+    (``as_array`` would round them to float32 first, wrong for a float64 tensor)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return as_array(value)
 
 
 def _index_arg(index):

@@ -4,62 +4,38 @@ import collections
 from .module import Module
 
 
-class Sequential(Module):
-    """Modules applied one after another: ``Sequential(Linear(2, 2), Tanh(), Linear(2, 1))``.
-    Submodules are named ``0``, ``1``, ... (or by the keys of an OrderedDict)."""
-
-    def __init__(self, *modules):
-        super().__init__()
-        if len(modules) == 1 and isinstance(modules[0], collections.OrderedDict):
-            for name, module in modules[0].items():
-                self.add_module(name, module)
-        else:
-            for i, module in enumerate(modules):
-                self.add_module(str(i), module)
-
-    def forward(self, x):
-        for module in self._modules.values():
-            x = module(x)
-        return x
-
-    def __getitem__(self, index):
-        modules = list(self._modules.values())
-        if isinstance(index, slice):
-            return Sequential(collections.OrderedDict(list(self._modules.items())[index]))
-        return modules[index]
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module):
-        self.add_module(str(len(self._modules)), module)
-        return self
-
-
 class ModuleList(Module):
-    """A list of modules, registered so their parameters are found (``layers[i]``)."""
+    """A list of modules, registered so their parameters are found (``layers[i]``).
+    Submodules are named ``0``, ``1``, ... and renumbered when one is inserted or deleted."""
 
     def __init__(self, modules=()):
         super().__init__()
         self.extend(modules)
 
     def __getitem__(self, index):
+        modules = list(self._modules.values())
         if isinstance(index, slice):
-            return ModuleList(list(self._modules.values())[index])
-        return list(self._modules.values())[index]
+            return type(self)(modules[index])
+        return modules[index]
 
     def __setitem__(self, index, module):
-        index = range(len(self))[index]
-        self.add_module(str(index), module)
+        self.add_module(list(self._modules)[index], module)
+
+    def __delitem__(self, index):
+        modules = list(self._modules.values())
+        del modules[index]
+        self._renumber(modules)
 
     def __len__(self):
         return len(self._modules)
 
     def __iter__(self):
         return iter(self._modules.values())
+
+    def _renumber(self, modules):
+        for name in list(self._modules):
+            delattr(self, name)
+        self.extend(modules)
 
     def append(self, module):
         self.add_module(str(len(self._modules)), module)
@@ -73,13 +49,34 @@ class ModuleList(Module):
     def insert(self, index, module):
         modules = list(self._modules.values())
         modules.insert(index, module)
-        for name in list(self._modules):
-            delattr(self, name)
-        self.extend(modules)
+        self._renumber(modules)
+
+
+class Sequential(ModuleList):
+    """Modules applied one after another: ``Sequential(Linear(2, 2), Tanh(), Linear(2, 1))``.
+    Submodules are named ``0``, ``1``, ... or by the keys of an OrderedDict."""
+
+    def __init__(self, *modules):
+        if len(modules) == 1 and isinstance(modules[0], collections.OrderedDict):
+            super().__init__()
+            for name, module in modules[0].items():
+                self.add_module(name, module)
+        else:
+            super().__init__(modules)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Sequential(collections.OrderedDict(list(self._modules.items())[index]))
+        return super().__getitem__(index)
+
+    def forward(self, input):
+        for module in self._modules.values():
+            input = module(input)
+        return input
 
 
 class ModuleDict(Module):
-    """A dict of modules, registered by key (``blocks["encoder"]``)."""
+    """A dict of modules, registered by key (``blocks["encoder"]``), in insertion order."""
 
     def __init__(self, modules=None):
         super().__init__()
@@ -112,6 +109,11 @@ class ModuleDict(Module):
 
     def items(self):
         return self._modules.items()
+
+    def pop(self, key):
+        module = self._modules[key]
+        del self[key]
+        return module
 
     def update(self, modules):
         items = modules.items() if hasattr(modules, "items") else modules

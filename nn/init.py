@@ -16,7 +16,10 @@ import autograd_core as ag
 
 def calculate_gain(nonlinearity, param=None):
     """The recommended scale for weights feeding ``nonlinearity`` (PyTorch's table)."""
-    linear_like = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "sigmoid", "identity")
+    linear_like = (
+        "linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+        "sigmoid", "identity",
+    )
     if nonlinearity in linear_like:
         return 1.0
     if nonlinearity == "tanh":
@@ -50,24 +53,29 @@ def _fill(tensor, values):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Fill with samples of U(a, b)."""
     rng = generator or ag.default_generator()
     return _fill(tensor, rng.uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Fill with samples of N(mean, std^2)."""
     rng = generator or ag.default_generator()
     return _fill(tensor, rng.normal(mean, std, tensor.shape))
 
 
 def constant_(tensor, val):
+    """Fill with ``val`` (for biases; never for weights, whose symmetry it would not break)."""
     return _fill(tensor, np.full(tensor.shape, val))
 
 
 def zeros_(tensor):
+    """Fill with 0."""
     return constant_(tensor, 0.0)
 
 
 def ones_(tensor):
+    """Fill with 1."""
     return constant_(tensor, 1.0)
 
 

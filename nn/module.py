@@ -1,12 +1,15 @@
 """``Module``: the base class of layers and models, as PyTorch's ``nn.Module``.
 
-Assigning a ``Parameter``, a ``Module`` or (through ``register_buffer``) a buffer to an
+Assigning a ``Parameter``, a ``Module`` or (after ``register_buffer``) a buffer to an
 attribute registers it; ``parameters()``, ``state_dict()`` and friends walk the tree.
 Calling a module runs ``forward`` inside the engine's name scope for the module's
 attribute name, so a graph drawing groups each layer's operations together.
 """
 import collections
+import os
 import pathlib
+import tempfile
+import zipfile
 
 import numpy as np
 
@@ -14,6 +17,16 @@ import autograd_core as ag
 from autograd_core import Tensor
 
 from .parameter import Parameter
+
+#: What ``load_state_dict`` returns: the names it did not find on either side.
+IncompatibleKeys = collections.namedtuple("IncompatibleKeys", "missing_keys unexpected_keys")
+
+
+def _check_name(owner, name, kind):
+    if not isinstance(name, str):
+        raise TypeError(f"{type(owner).__name__}: {kind} name must be a string, got {type(name).__name__}")
+    if not name or "." in name:
+        raise KeyError(f"{type(owner).__name__}: {kind} name {name!r} must be non-empty and contain no '.'")
 
 
 class Module:
@@ -34,48 +47,87 @@ class Module:
             raise AttributeError(
                 f"{type(self).__name__}: call super().__init__() before assigning attributes"
             )
-        for registry in (self._parameters, self._modules, self._buffers):
-            registry.pop(name, None)
+        params, modules, buffers = self._parameters, self._modules, self._buffers
         if isinstance(value, Parameter):
-            self._parameters[name] = value
+            modules.pop(name, None)
+            buffers.pop(name, None)
+            params[name] = value
+        elif name in params:
+            if value is not None:
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign {type(value).__name__} to parameter {name!r} "
+                    "(a Parameter or None is expected)"
+                )
+            params[name] = None
         elif isinstance(value, Module):
-            self._modules[name] = value
+            params.pop(name, None)
+            buffers.pop(name, None)
+            modules[name] = value
             object.__setattr__(value, "_name", name)
-        elif name in self.__dict__.get("_buffer_names", ()) and (value is None or isinstance(value, Tensor)):
-            self._buffers[name] = value
+        elif name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign {type(value).__name__} to submodule {name!r} "
+                    "(a Module or None is expected)"
+                )
+            modules[name] = None
+        elif name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign {type(value).__name__} to buffer {name!r} "
+                    "(a Tensor or None is expected)"
+                )
+            buffers[name] = value
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
         for registry in (self._parameters, self._modules, self._buffers):
             registry.pop(name, None)
+        self._non_persistent.discard(name)
         object.__delattr__(self, name)
 
     def register_parameter(self, name, param):
-        """Register ``param`` (a Parameter, or None for an absent optional one)."""
-        if param is None:
-            self._parameters.pop(name, None)
-            object.__setattr__(self, name, None)
-        else:
-            setattr(self, name, param)
+        """Register ``param`` (a Parameter, or None for an absent optional one such as a
+        bias switched off)."""
+        _check_name(self, name, "parameter")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: {name!r} must be a Parameter or None, got {type(param).__name__}")
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
 
     def register_buffer(self, name, tensor, persistent=True):
         """Register state that is not learned (running statistics): saved in
-        ``state_dict`` unless ``persistent=False``, converted by ``to(dtype)``."""
+        ``state_dict`` unless ``persistent=False``, converted by ``to(dtype)``. An array
+        becomes a Tensor; None is an absent buffer."""
+        _check_name(self, name, "buffer")
         if tensor is not None and not isinstance(tensor, Tensor):
             tensor = Tensor(np.asarray(tensor))
-        if "_buffer_names" not in self.__dict__:
-            object.__setattr__(self, "_buffer_names", set())
-        self._buffer_names.add(name)
-        if not persistent:
-            self._non_persistent.add(name)
-        setattr(self, name, tensor)
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
         self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
+        object.__setattr__(self, name, tensor)
 
     def add_module(self, name, module):
-        setattr(self, name, module)
+        """Register ``module`` (or None) as the submodule ``name``."""
+        _check_name(self, name, "module")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be a Module or None, got {type(module).__name__}")
+        if name not in self._modules and hasattr(self, name):
+            raise KeyError(f"add_module: attribute {name!r} already exists on {type(self).__name__}")
+        self._modules[name] = module
+        if module is not None:
+            object.__setattr__(module, "_name", name)
+        object.__setattr__(self, name, module)
+
+    register_module = add_module
 
     # -- running ----------------------------------------------------------------------
     def forward(self, *args, **kwargs):
+        """The computation; subclasses define it (call the module, not ``forward``)."""
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
 
     def __call__(self, *args, **kwargs):
@@ -83,8 +135,8 @@ class Module:
             return self.forward(*args, **kwargs)
 
     # -- walking the tree -------------------------------------------------------------
-    def named_modules(self, prefix="", memo=None):
-        """(path, module) for this module and every submodule, each once."""
+    def named_modules(self, memo=None, prefix=""):
+        """(path, module) for this module and every submodule, each once, parents first."""
         memo = set() if memo is None else memo
         if id(self) in memo:
             return
@@ -92,7 +144,7 @@ class Module:
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
-                yield from child.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+                yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name)
 
     def modules(self):
         for _, module in self.named_modules():
@@ -109,7 +161,7 @@ class Module:
 
     def _named_members(self, registry, prefix, recurse):
         seen = set()
-        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         for path, module in modules:
             for name, value in getattr(module, registry).items():
                 if value is None or id(value) in seen:
@@ -118,6 +170,7 @@ class Module:
                 yield (f"{path}.{name}" if path else name), value
 
     def named_parameters(self, prefix="", recurse=True):
+        """(path, parameter) pairs, each parameter once even if shared."""
         yield from self._named_members("_parameters", prefix, recurse)
 
     def parameters(self, recurse=True):
@@ -132,8 +185,8 @@ class Module:
             yield buffer
 
     def apply(self, fn):
-        """Call ``fn`` on every submodule, then on this module (as PyTorch; used for
-        custom initialisation)."""
+        """Call ``fn`` on every submodule, then on this module, and return this module
+        (as PyTorch; used for custom initialisation)."""
         for child in self.children():
             child.apply(fn)
         fn(self)
@@ -142,19 +195,25 @@ class Module:
     # -- modes and gradients ----------------------------------------------------------
     def train(self, mode=True):
         """Training mode (dropout active, batch norm uses batch statistics) or not."""
-        for module in self.modules():
-            object.__setattr__(module, "training", bool(mode))
+        if not isinstance(mode, bool):
+            raise ValueError(f"train: mode must be True or False, got {mode!r}")
+        object.__setattr__(self, "training", mode)
+        for child in self.children():
+            child.train(mode)
         return self
 
     def eval(self):
+        """Evaluation mode: ``train(False)``."""
         return self.train(False)
 
     def requires_grad_(self, requires_grad=True):
+        """Make every parameter require gradients or not (freezing a part of a model)."""
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none=True):
+        """Forget the gradients of every parameter (set them to None, or to zeros)."""
         for param in self.parameters():
             if set_to_none:
                 param.grad = None
@@ -162,9 +221,22 @@ class Module:
                 param.grad[...] = 0
 
     # -- dtype ------------------------------------------------------------------------
-    def to(self, dtype):
-        """Convert every parameter and buffer to ``dtype`` in place (float32/float64)."""
+    def to(self, *args, dtype=None, device=None):
+        """Convert every floating-point parameter and buffer to ``dtype`` in place
+        (``model.to(np.float64)``). The only device is the CPU, so ``"cpu"`` is accepted
+        and changes nothing."""
+        for arg in args:
+            if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps"):
+                device = arg
+            else:
+                dtype = arg
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise ValueError(f"to: only the CPU is supported, got device {device!r}")
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"to: only floating-point dtypes are accepted, got {dtype}")
         for module in self.modules():
             for registry in (module._parameters, module._buffers):
                 for value in registry.values():
@@ -181,19 +253,8 @@ class Module:
         return self.to(np.float64)
 
     # -- state ------------------------------------------------------------------------
-    def state_dict(self):
-        """Name -> NumPy array (a copy) of every parameter and persistent buffer, with
-        PyTorch's names (``0.weight``, ``bn.running_mean``...)."""
-        state = collections.OrderedDict()
-        for path, module in self.named_modules():
-            for registry, kind in ((module._parameters, "param"), (module._buffers, "buffer")):
-                for name, value in registry.items():
-                    if value is None or (kind == "buffer" and name in module._non_persistent):
-                        continue
-                    state[f"{path}.{name}" if path else name] = value.data.copy()
-        return state
-
     def _state_tensors(self):
+        """Name -> tensor of every parameter and persistent buffer, in PyTorch's order."""
         tensors = collections.OrderedDict()
         for path, module in self.named_modules():
             for name, value in list(module._parameters.items()) + list(module._buffers.items()):
@@ -201,13 +262,28 @@ class Module:
                     tensors[f"{path}.{name}" if path else name] = value
         return tensors
 
+    def state_dict(self):
+        """Name -> NumPy array (a copy) of every parameter and persistent buffer, with
+        PyTorch's names (``0.weight``, ``bn.running_mean``...)."""
+        return collections.OrderedDict((name, t.data.copy()) for name, t in self._state_tensors().items())
+
     def load_state_dict(self, state_dict, strict=True):
-        """Copy arrays (NumPy, Tensors, or anything ``numpy.asarray`` reads) into the
-        parameters and buffers of the same names. With ``strict``, missing and
-        unexpected names are errors; a wrong shape always is. Nothing is changed unless
-        everything fits."""
+        """Copy arrays (NumPy arrays, Tensors, or anything ``numpy.asarray`` reads, such as
+        a PyTorch state dict's CPU tensors) into the parameters and buffers of the same
+        names, converting to their dtypes.
+
+        With ``strict`` (default) a missing or unexpected name is an error; a wrong shape
+        always is. The error lists every missing, unexpected and mis-shaped key, and
+        nothing is changed unless everything fits. Returns ``(missing_keys,
+        unexpected_keys)``.
+        """
         own = self._state_tensors()
-        arrays = {name: np.asarray(value.data if isinstance(value, Tensor) else value) for name, value in state_dict.items()}
+        arrays = {}
+        for name, value in state_dict.items():
+            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            if array.dtype.kind not in "biuf":
+                raise TypeError(f"load_state_dict: {name!r} holds {array.dtype} values, not numbers")
+            arrays[name] = array
         missing = [name for name in own if name not in arrays]
         unexpected = [name for name in arrays if name not in own]
         misshaped = [
@@ -221,25 +297,51 @@ class Module:
         if strict and unexpected:
             problems.append("unexpected keys: " + ", ".join(unexpected))
         if misshaped:
-            problems.append("wrong shapes: " + "; ".join(misshaped))
+            problems.append("mis-shaped keys: " + "; ".join(misshaped))
         if problems:
-            raise KeyError(f"load_state_dict for {type(self).__name__}: " + " | ".join(problems))
+            raise RuntimeError(
+                f"load_state_dict: error(s) loading into {type(self).__name__}:\n  " + "\n  ".join(problems)
+            )
         with ag.no_grad():
             for name, tensor in own.items():
                 if name in arrays:
                     tensor.copy_(arrays[name])
-        return collections.namedtuple("LoadResult", "missing_keys unexpected_keys")(missing, unexpected)
+        return IncompatibleKeys(missing, unexpected)
 
     def save(self, path):
-        """Save the state dict to ``path`` as a NumPy ``.npz`` file (no pickle)."""
+        """Save the state dict to ``path`` as a NumPy ``.npz`` archive of plain arrays
+        (never pickle), replacing the file only once it is completely written. Returns
+        the path written (``.npz`` is appended if missing, as ``numpy.savez`` does)."""
         path = pathlib.Path(path)
-        np.savez(path, **self.state_dict())
-        return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+        if path.suffix != ".npz":
+            path = path.with_name(path.name + ".npz")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file, zipfile.ZipFile(file, "w") as archive:
+                for name, array in self.state_dict().items():
+                    with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                        np.lib.format.write_array(member, array, allow_pickle=False)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        return path
 
     def load(self, path, strict=True):
-        """Load weights saved by ``save`` (pickled content is refused)."""
-        with np.load(path, allow_pickle=False) as archive:
-            return self.load_state_dict({name: archive[name] for name in archive.files}, strict)
+        """Load weights saved by ``save`` (or any ``.npz`` of arrays named as in
+        ``state_dict``). Pickled content is refused, whatever the file's name says."""
+        try:
+            archive = np.load(path, allow_pickle=False)
+        except ValueError as error:
+            raise ValueError(f"load: {path} is not an .npz archive of plain arrays ({error})") from None
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError(f"load: {path} holds a single array, not an .npz archive of named arrays")
+        with archive:
+            try:
+                state = {name: archive[name] for name in archive.files}
+            except ValueError as error:
+                raise ValueError(f"load: {path} holds pickled objects, which are refused ({error})") from None
+        return self.load_state_dict(state, strict)
 
     # -- printing ---------------------------------------------------------------------
     def extra_repr(self):
@@ -247,11 +349,12 @@ class Module:
         return ""
 
     def __repr__(self):
-        lines = []
+        extra = self.extra_repr()
+        lines = extra.split("\n") if extra else []
         for name, child in self._modules.items():
-            child_repr = repr(child).replace("\n", "\n  ")
-            lines.append(f"  ({name}): {child_repr}")
-        head = f"{type(self).__name__}({self.extra_repr()}"
+            lines.append(f"({name}): " + repr(child).replace("\n", "\n  "))
         if not lines:
-            return head + ")"
-        return head + "\n" + "\n".join(lines) + "\n)"
+            return f"{type(self).__name__}()"
+        if len(lines) == 1 and not self._modules:
+            return f"{type(self).__name__}({lines[0]})"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"

@@ -1,6 +1,4 @@
 """``Parameter``: a tensor that a ``Module`` registers as one of its learnable weights."""
-import numpy as np
-
 from autograd_core import Tensor
 
 
@@ -8,14 +6,13 @@ class Parameter(Tensor):
     """A leaf tensor that requires grad by default. Assigning one to an attribute of a
     ``Module`` registers it, so it appears in ``parameters()`` and ``state_dict()``.
 
-    ``Parameter(data)`` wraps a NumPy array or the data of a Tensor without copying.
+    ``Parameter(data)`` wraps a NumPy array or the data of a Tensor without copying;
+    Python numbers and lists become float32, as ``autograd_core.tensor`` makes them.
+    Integer data cannot require gradients (as in PyTorch).
     """
 
     def __init__(self, data, requires_grad=True):
-        array = data.data if isinstance(data, Tensor) else np.asarray(data)
-        if array.dtype.kind != "f":
-            array = array.astype(np.float32)
-        super().__init__(array, requires_grad=requires_grad)
+        super().__init__(data.data if isinstance(data, Tensor) else data, requires_grad=requires_grad)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()

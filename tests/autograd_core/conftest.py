@@ -36,11 +36,23 @@ def make(rng):
 @pytest.fixture
 def check():
     """``check(fn, *inputs, second=True)``: gradcheck, then gradgradcheck unless ``second``
-    is False (for ops whose second derivative is identically zero)."""
+    is False (for ops whose second derivative is identically zero). Also runs a plain
+    ``backward()``, which gradcheck never does on empty outputs, and checks that every
+    input gets a gradient of its own shape and dtype."""
 
     def check(fn, *inputs, second=True, **tolerances):
         assert ag.gradcheck(fn, inputs, **tolerances)
         if second:
             assert ag.gradgradcheck(fn, inputs, **tolerances)
+        leaves = [t for t in inputs if isinstance(t, ag.Tensor) and t.requires_grad]
+        for t in leaves:
+            t.grad = None
+        out = fn(*inputs)
+        outputs = (out,) if isinstance(out, ag.Tensor) else out
+        sum(o.sum() for o in outputs).backward()
+        for t in leaves:
+            if t.grad is not None:
+                assert t.grad.shape == t.shape and t.grad.dtype == t.dtype
+            t.grad = None
 
     return check

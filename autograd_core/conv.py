@@ -1,0 +1,218 @@
+"""Convolution, as PyTorch's ``conv1d``/``conv2d``: the cross-correlation (no kernel flip)
+of an (N, C, *spatial) input with weights of shape (out_channels, C / groups, *kernel).
+
+How it is fast - im2col and one matrix product:
+a strided view lists every window of the zero-padded input without copying
+(``windows.windows``); one copy lays the windows out as a matrix of shape
+(C * prod(kernel), N * prod(out)), and one BLAS product with the weights, seen as an
+(out_channels, C * prod(kernel)) matrix, computes every output at once. Groups are a
+stack of such products (depthwise convolution: one per channel).
+
+The backward pass is two more matrix products:
+
+- dL/dweight = dL/dout @ cols^T, with the window matrix rebuilt from the input (keeping
+  it would cost prod(kernel) times the input's memory for every layer);
+- dL/dinput = col2im(weight^T @ dL/dout): each column of gradients is added back onto the
+  window it was read from (``windows.add_windows``, one strided add per kernel offset).
+  This is the "full" convolution with the flipped kernel, without flipping anything.
+
+The three maps - output, input gradient, weight gradient - are one ``Function`` each, and
+each one's backward is made of the other two, so derivatives of any order work.
+"""
+import math
+
+import numpy as np
+
+from .function import Function
+from .tensor import Tensor
+from .windows import add_windows, as_tuple, interior, output_size, pad, windows
+
+_HYPER = ("stride", "padding", "dilation", "groups")
+
+
+def _hyper(attrs):
+    return {name: attrs[name] for name in _HYPER}
+
+
+def _out_spatial(spatial, kernel, stride, padding, dilation):
+    return tuple(output_size(*args) for args in zip(spatial, kernel, stride, padding, dilation))
+
+
+def _im2col(x, kernel, stride, padding, dilation, groups):
+    """The windows of the zero-padded ``x`` as a stack of ``groups`` matrices, each
+    (C / groups * prod(kernel), N * prod(out)); rows ordered (channel, *kernel offset)."""
+    out = _out_spatial(x.shape[2:], kernel, stride, padding, dilation)
+    view = windows(pad(x, padding), kernel, stride, dilation, out)
+    nd = len(kernel)
+    channel_major = (1, *range(2, 2 + nd), 0, *range(2 + nd, 2 + 2 * nd))
+    return np.ascontiguousarray(view.transpose(channel_major)).reshape(groups, -1, x.shape[0] * math.prod(out))
+
+
+def _grouped(weight, groups):
+    """(out, C / groups, *kernel) -> (groups, out / groups, C / groups * prod(kernel))."""
+    return weight.reshape(groups, weight.shape[0] // groups, -1)
+
+
+def _grad_matrix(grad, groups):
+    """(N, out, *out_spatial) -> (groups, out / groups, N * prod(out_spatial))."""
+    return np.ascontiguousarray(grad.swapaxes(0, 1)).reshape(groups, grad.shape[1] // groups, -1)
+
+
+class Conv(Function):
+    """out[n, o] = bias[o] + sum over c, k of weight[o, c, k] * x_padded[n, g(o) + c, s * p + d * k]."""
+
+    def forward(self, x, weight, bias=None, *, stride, padding, dilation, groups):
+        self.save_for_backward(x, weight)
+        kernel = weight.shape[2:]
+        product = np.matmul(_grouped(weight, groups), _im2col(x, kernel, stride, padding, dilation, groups))
+        out_spatial = _out_spatial(x.shape[2:], kernel, stride, padding, dilation)
+        channel_major = product.reshape((weight.shape[0], x.shape[0]) + out_spatial).swapaxes(0, 1)
+        dtype = product.dtype if bias is None else np.result_type(product, bias)
+        result = np.empty(channel_major.shape, dtype=dtype)
+        if bias is None:
+            np.copyto(result, channel_major)
+        else:
+            np.add(channel_major, bias.reshape((-1,) + (1,) * len(kernel)), out=result)
+        return result
+
+    def backward(self, grad):
+        x, weight = self.saved_tensors
+        needed = self.needs_input_grad
+        hyper = _hyper(self.attrs)
+        grad_x = ConvInputGrad.apply(grad, weight, input_shape=x.shape, **hyper) if needed[0] else None
+        grad_w = ConvWeightGrad.apply(x, grad, weight_shape=weight.shape, **hyper) if needed[1] else None
+        grad_b = None
+        if len(needed) > 2 and needed[2]:
+            grad_b = grad.sum(dim=(0,) + tuple(range(2, grad.ndim)))
+        return (grad_x, grad_w, grad_b)[: len(needed)]
+
+
+class ConvInputGrad(Function):
+    """dL/dx of ``Conv`` given dL/dout: col2im(weight^T @ dL/dout). Linear in both
+    arguments; its own derivatives are a convolution and a weight gradient."""
+
+    def forward(self, grad, weight, *, input_shape, stride, padding, dilation, groups):
+        self.save_for_backward(grad, weight)
+        batch, channels = input_shape[:2]
+        kernel, out = weight.shape[2:], grad.shape[2:]
+        cols = np.matmul(_grouped(weight, groups).transpose(0, 2, 1), _grad_matrix(grad, groups))
+        cols = cols.reshape((channels,) + kernel + (batch,) + out)
+        nd = len(kernel)
+        batch_first = (1 + nd, 0, *range(1, 1 + nd), *range(2 + nd, 2 + 2 * nd))
+        padded_spatial = tuple(n + before + after for n, (before, after) in zip(input_shape[2:], padding))
+        target = np.zeros((batch, channels) + padded_spatial, dtype=cols.dtype)
+        add_windows(target, cols.transpose(batch_first), stride, dilation)
+        return target[interior(input_shape[2:], padding)]
+
+    def backward(self, grad_input):
+        grad, weight = self.saved_tensors
+        hyper = _hyper(self.attrs)
+        d_grad = Conv.apply(grad_input, weight, **hyper) if self.needs_input_grad[0] else None
+        d_weight = None
+        if self.needs_input_grad[1]:
+            d_weight = ConvWeightGrad.apply(grad_input, grad, weight_shape=weight.shape, **hyper)
+        return d_grad, d_weight
+
+
+class ConvWeightGrad(Function):
+    """dL/dweight of ``Conv`` given dL/dout: dL/dout @ cols(x)^T. Linear in both arguments."""
+
+    def forward(self, x, grad, *, weight_shape, stride, padding, dilation, groups):
+        self.save_for_backward(x, grad)
+        cols = _im2col(x, weight_shape[2:], stride, padding, dilation, groups)
+        return np.matmul(_grad_matrix(grad, groups), cols.transpose(0, 2, 1)).reshape(weight_shape)
+
+    def backward(self, grad_weight):
+        x, grad = self.saved_tensors
+        hyper = _hyper(self.attrs)
+        d_x = ConvInputGrad.apply(grad, grad_weight, input_shape=x.shape, **hyper) if self.needs_input_grad[0] else None
+        d_grad = Conv.apply(x, grad_weight, **hyper) if self.needs_input_grad[1] else None
+        return d_x, d_grad
+
+
+def _padding(op, padding, kernel, stride, dilation):
+    """PyTorch's padding argument as (before, after) per spatial dimension. 'same' puts
+    the odd pixel, if any, after (right/bottom), as PyTorch does."""
+    n = len(kernel)
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * n
+        if padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError(f"{op}: padding='same' is not supported for strided convolutions (stride {stride})")
+            totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            return tuple((t // 2, t - t // 2) for t in totals)
+        raise ValueError(f"{op}: padding must be an int, a tuple of {n} ints, 'valid' or 'same'; got {padding!r}")
+    sizes = as_tuple(padding, n, op, "padding")
+    if any(p < 0 for p in sizes):
+        raise ValueError(f"{op}: padding must be non-negative, got {padding!r}")
+    return tuple((p, p) for p in sizes)
+
+
+def _convolve(op, nd, x, weight, bias, stride, padding, dilation, groups):
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    weight = weight if isinstance(weight, Tensor) else Tensor(weight)
+    letters = ("L",) if nd == 1 else ("H", "W")
+    if x.ndim not in (nd + 1, nd + 2):
+        raise ValueError(
+            f"{op}: expected a {nd + 1}-D (C, {', '.join(letters)}) or {nd + 2}-D (N, C, {', '.join(letters)}) "
+            f"input, got shape {tuple(x.shape)}"
+        )
+    if weight.ndim != nd + 2:
+        raise ValueError(
+            f"{op}: expected a {nd + 2}-D weight (out_channels, in_channels / groups, {', '.join('k' + c for c in letters)}), "
+            f"got shape {tuple(weight.shape)}"
+        )
+    if not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    stride = as_tuple(stride, nd, op, "stride")
+    dilation = as_tuple(dilation, nd, op, "dilation")
+    if any(s < 1 for s in stride) or any(d < 1 for d in dilation):
+        raise ValueError(f"{op}: stride {stride} and dilation {dilation} must be positive")
+    batched = x.ndim == nd + 2
+    channels = x.shape[1 if batched else 0]
+    out_channels, kernel = weight.shape[0], weight.shape[2:]
+    if out_channels % groups:
+        raise ValueError(f"{op}: weight of shape {tuple(weight.shape)} has {out_channels} output channels, not divisible by groups={groups}")
+    if channels != weight.shape[1] * groups:
+        raise ValueError(
+            f"{op}: input of shape {tuple(x.shape)} has {channels} channels, but weight of shape "
+            f"{tuple(weight.shape)} with groups={groups} expects {weight.shape[1] * groups}"
+        )
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise ValueError(f"{op}: bias of shape {tuple(bias.shape)} does not match {out_channels} output channels")
+    pads = _padding(op, padding, kernel, stride, dilation)
+    spatial = x.shape[-nd:]
+    for n, k, d, (before, after) in zip(spatial, kernel, dilation, pads):
+        if n + before + after < d * (k - 1) + 1:
+            raise ValueError(
+                f"{op}: kernel of size {tuple(kernel)} (dilation {dilation}) is larger than the padded input: "
+                f"input of shape {tuple(x.shape)} with padding {tuple(pads)}"
+            )
+    if not batched:
+        x = x.unsqueeze(0)
+    hyper = dict(stride=stride, padding=pads, dilation=dilation, groups=int(groups))
+    out = Conv.apply(x, weight, **hyper) if bias is None else Conv.apply(x, weight, bias, **hyper)
+    return out if batched else out.squeeze(0)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution (cross-correlation) of ``input`` (N, C, L) or (C, L) with ``weight``
+    (out_channels, C / groups, k), as ``torch.nn.functional.conv1d``.
+
+    ``padding`` is an int (zeros on both sides), 'valid' (none) or 'same' (output length
+    = input length; stride 1 only). Output length: floor((L + 2P - dilation (k - 1) - 1) / S) + 1.
+    """
+    return _convolve("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (cross-correlation) of ``input`` (N, C, H, W) or (C, H, W) with
+    ``weight`` (out_channels, C / groups, kh, kw), as ``torch.nn.functional.conv2d``.
+
+    ``stride``, ``padding`` and ``dilation`` are ints or (h, w) pairs; ``padding`` may also be
+    'valid' or 'same'. ``groups`` splits the channels into independent convolutions
+    (``groups = C`` is depthwise). Output size per dimension:
+    floor((W + 2P - dilation (F - 1) - 1) / S) + 1, i.e. floor((W - F + 2P) / S) + 1 undilated.
+    """
+    return _convolve("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)

@@ -1,0 +1,108 @@
+"""Losses that pay to fuse: cross-entropy from logits, log-softmax and negative
+log-likelihood in one numerically stable op.
+
+For a sample with logits x and a target distribution q (one-hot for a class index,
+scaled by class weights, mixed with the uniform distribution by label smoothing), the
+loss is -sum_c q_c log softmax(x)_c and its gradient is sum(q) softmax(x) - q, which for
+a plain class index is the familiar softmax(x) - onehot(y). Fusing means the softmax is
+computed once, no log-probability tensor enters the graph, and the backward pass is one
+multiply-subtract.
+"""
+import numpy as np
+
+from . import grad_mode
+from .function import Function
+
+
+def class_target_weights(
+    target, num_classes, dtype, weight=None, ignore_index=-100, label_smoothing=0.0, op="cross_entropy"
+):
+    """The target distributions, with class weights, for class-index targets.
+
+    ``target`` holds class indices, shape (N, d1, ...) for an input of shape
+    (N, C, d1, ...). Returns ``(q, sample_weight)``: ``q`` of shape (N, C, d1, ...) with
+    ``q[i, c] = (1 - e) w[y_i] [c = y_i] + (e / C) w[c]`` (zero where ``y_i`` is
+    ``ignore_index``), and ``sample_weight[i] = w[y_i]`` (zero where ignored), whose sum
+    is the denominator of the ``"mean"`` reduction, as in PyTorch. ``op`` names the
+    calling loss in error messages.
+    """
+    target = np.asarray(target)
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{op}: class-index targets must be integers, got {target.dtype}")
+    valid = target != ignore_index
+    outside = valid & ((target < 0) | (target >= num_classes))
+    if outside.any():
+        bad = target[outside].flat[0]
+        raise IndexError(
+            f"{op}: target {bad} is out of range for {num_classes} classes "
+            f"(and is not ignore_index={ignore_index})"
+        )
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing}")
+    safe = np.where(valid, target, 0)
+    if weight is None:
+        sample_weight = valid.astype(dtype)
+    else:
+        weight = np.asarray(weight, dtype=dtype)
+        if weight.shape != (num_classes,):
+            raise ValueError(f"{op}: weight of shape {weight.shape} does not match {num_classes} classes")
+        sample_weight = weight[safe] * valid
+    q = np.zeros((target.shape[0], num_classes) + target.shape[1:], dtype=dtype)
+    np.put_along_axis(q, safe[:, None], ((1 - label_smoothing) * sample_weight)[:, None], axis=1)
+    if label_smoothing:
+        per_class = np.ones(num_classes, dtype) if weight is None else weight
+        spread = (label_smoothing / num_classes) * per_class.reshape((1, -1) + (1,) * (target.ndim - 1))
+        q += spread * valid[:, None]
+    return q, sample_weight
+
+
+class CrossEntropy(Function):
+    """Cross-entropy of logits (N, C, d1, ...) against class indices (N, d1, ...), with
+    class ``weight``, ``ignore_index``, ``label_smoothing`` and ``reduction`` as
+    ``torch.nn.functional.cross_entropy``.
+
+    loss_i = -sum_c q_ic log softmax(x_i)_c,  dloss_i/dx_i = sum_c(q_ic) softmax(x_i) - q_i
+    """
+
+    def forward(self, logits, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+        if logits.ndim < 2 or np.shape(target) != logits.shape[:1] + logits.shape[2:]:
+            raise ValueError(
+                f"cross_entropy: input of shape {logits.shape} needs class-index targets of shape "
+                f"{logits.shape[:1] + logits.shape[2:]}, got {np.shape(target)}"
+            )
+        if reduction not in ("mean", "sum", "none"):
+            raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+        q, sample_weight = class_target_weights(
+            target, logits.shape[1], logits.dtype, weight, ignore_index, label_smoothing
+        )
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        log_probs = shifted - np.log(total)
+        losses = -(q * log_probs).sum(axis=1)
+        self.reduction = reduction
+        if reduction == "none":
+            out = losses
+        else:
+            out = np.asarray(losses.sum(), dtype=logits.dtype)
+            if reduction == "mean":
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    self.denominator = sample_weight.sum()
+                    out = out / self.denominator
+        if self._recording:
+            exp /= total
+            self.save_for_backward(logits, exp, q, q.sum(axis=1, keepdims=True))
+        return out
+
+    def backward(self, grad):
+        logits, probs, q, q_sum = self.saved_tensors
+        if grad_mode.is_grad_enabled():
+            # create_graph: the softmax must be a differentiable function of the logits
+            # (for second derivatives), not the constant kept from forward.
+            probs = logits.softmax(dim=1)
+        delta = probs * q_sum - q
+        if self.reduction == "none":
+            return delta * grad.unsqueeze(1), None
+        if self.reduction == "mean":
+            grad = grad / self.denominator
+        return delta * grad, None

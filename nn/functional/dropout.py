@@ -1,0 +1,22 @@
+"""Dropout, the inverted form: in training each element is zeroed with probability p
+and the survivors are scaled by 1 / (1 - p), so the expected value of every unit is
+unchanged and evaluation needs no rescaling. (The older convention keeps the units
+unscaled in training and multiplies the weights by 1 - p at test time; the two agree in
+expectation.)"""
+import autograd_core as ag
+from autograd_core import Tensor
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) when
+    ``training``; the identity otherwise. Draws from the generator
+    ``autograd_core.manual_seed`` seeds."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: probability p must be between 0 and 1, got {p}")
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    keep = ag.default_generator().random(x.shape, dtype=x.dtype) >= p
+    return x * (keep * x.dtype.type(1.0 / (1.0 - p)))

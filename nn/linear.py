@@ -1,0 +1,54 @@
+"""Dense layers: ``Linear`` (y = x W^T + b) and ``Identity`` (y = x)."""
+import math
+
+import numpy as np
+
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+class Identity(Module):
+    """y = x. Accepts and ignores any constructor arguments, as PyTorch's, so it can
+    stand in for a layer that is switched off."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    """y = x W^T + b, with ``weight`` W of shape (out_features, in_features) and ``bias``
+    b of shape (out_features,): one unit per row of W.
+
+    Initialised as PyTorch's: W ~ U(-1/sqrt(in_features), 1/sqrt(in_features)) (which is
+    ``kaiming_uniform_(W, a=sqrt(5))``) and b from the same range.
+    """
+
+    def __init__(self, in_features, out_features, bias=True, dtype=None):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        dtype = np.float32 if dtype is None else dtype
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw fresh weights and bias with the default initialisation."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -1,0 +1,2 @@
+"""nn.utils: helpers that act on a model's parameters."""
+from .clip_grad import clip_grad_norm_, clip_grad_value_
