@@ -33,6 +33,8 @@ from .linalg import einsum, linear
 from .scope import current_scope, scope
 from .shape import cat, pad, split, stack
 from .tensor import Tensor
+from . import viz
+from .viz import BackwardStepper, draw_graph
 
 bool_ = bool
 

@@ -25,54 +25,98 @@ import numpy as np
 
 from .function import Function
 from .tensor import Tensor
-from .windows import add_windows, as_tuple, interior, output_size, pad, windows
+from .windows import add_windows, as_tuple, filled, interior, output_size, pad, windows
 
 _HYPER = ("stride", "padding", "dilation", "groups")
+
+#: Window matrices are built for a slice of the batch at a time, at most about this many
+#: elements each: the peak memory stays small and the matrix is still in cache when the
+#: matrix product reads it.
+CHUNK_ELEMENTS = 1 << 19
 
 
 def _hyper(attrs):
     return {name: attrs[name] for name in _HYPER}
 
 
-def _out_spatial(spatial, kernel, stride, padding, dilation):
-    return tuple(output_size(*args) for args in zip(spatial, kernel, stride, padding, dilation))
+class _Geometry:
+    """The sizes of one convolution and the layout of its window matrices.
 
+    Wide rows: with stride 1, the windows of consecutive outputs of a row are consecutive
+    in memory, and so are the rows themselves if each output row is computed over the
+    whole padded width. Doing that costs (kernel - 1) * dilation extra columns per row,
+    computed and dropped, and in exchange the window matrix is copied in long contiguous
+    runs instead of rows of a few pixels, and col2im adds long runs too.
+    """
 
-def _im2col(x, kernel, stride, padding, dilation, groups):
-    """The windows of the zero-padded ``x`` as a stack of ``groups`` matrices, each
-    (C / groups * prod(kernel), N * prod(out)); rows ordered (channel, *kernel offset)."""
-    out = _out_spatial(x.shape[2:], kernel, stride, padding, dilation)
-    view = windows(pad(x, padding), kernel, stride, dilation, out)
-    nd = len(kernel)
-    channel_major = (1, *range(2, 2 + nd), 0, *range(2 + nd, 2 + 2 * nd))
-    return np.ascontiguousarray(view.transpose(channel_major)).reshape(groups, -1, x.shape[0] * math.prod(out))
+    def __init__(self, input_shape, weight_shape, stride, padding, dilation, groups):
+        self.batch, self.channels = input_shape[:2]
+        self.out_channels, self.kernel = weight_shape[0], tuple(weight_shape[2:])
+        self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
+        self.spatial = tuple(input_shape[2:])
+        self.padded = tuple(n + before + after for n, (before, after) in zip(self.spatial, padding))
+        self.out = tuple(
+            output_size(n, k, s, p, d) for n, k, s, p, d in zip(self.spatial, self.kernel, stride, padding, dilation)
+        )
+        wide = len(self.out) > 1 and all(s == 1 for s in stride)
+        self.columns = self.out[:-1] + (self.padded[-1],) if wide else self.out
+        self.tail = (self.kernel[-1] - 1) * dilation[-1] if wide else 0
+        self.valid = (Ellipsis, slice(0, self.out[-1]))
+        rows = self.channels * math.prod(self.kernel)
+        self.chunk = max(1, CHUNK_ELEMENTS // max(1, rows * math.prod(self.columns)))
 
+    def chunks(self):
+        """(start, stop) of each slice of the batch processed at once."""
+        return [(start, min(start + self.chunk, self.batch)) for start in range(0, self.batch, self.chunk)]
 
-def _grouped(weight, groups):
-    """(out, C / groups, *kernel) -> (groups, out / groups, C / groups * prod(kernel))."""
-    return weight.reshape(groups, weight.shape[0] // groups, -1)
+    def padded_input(self, x):
+        return pad(x, self.padding, tail=self.tail)
 
+    def columns_of(self, padded, start, stop):
+        """The window matrices of samples start:stop, one per group:
+        (groups, C / groups * prod(kernel), samples * prod(columns)); rows are ordered
+        (channel, kernel offset), columns (sample, output position)."""
+        view = windows(padded[start:stop], self.kernel, self.stride, self.dilation, self.columns)
+        nd = len(self.kernel)
+        channel_major = (1, *range(2, 2 + nd), 0, *range(2 + nd, 2 + 2 * nd))
+        return np.ascontiguousarray(view.transpose(channel_major)).reshape(self.groups, -1, (stop - start) * math.prod(self.columns))
 
-def _grad_matrix(grad, groups):
-    """(N, out, *out_spatial) -> (groups, out / groups, N * prod(out_spatial))."""
-    return np.ascontiguousarray(grad.swapaxes(0, 1)).reshape(groups, grad.shape[1] // groups, -1)
+    def grad_columns(self, grad, start, stop):
+        """dL/dout of samples start:stop as (groups, out / groups, samples * prod(columns)),
+        zero in the dropped columns of wide rows."""
+        channel_major = grad[start:stop].swapaxes(0, 1)
+        if self.columns != self.out:
+            wide = np.zeros(channel_major.shape[:-1] + self.columns[-1:], dtype=grad.dtype)
+            wide[self.valid] = channel_major
+            channel_major = wide
+        else:
+            channel_major = np.ascontiguousarray(channel_major)
+        return channel_major.reshape(self.groups, self.out_channels // self.groups, -1)
+
+    def grouped(self, weight):
+        """(out, C / groups, *kernel) -> (groups, out / groups, C / groups * prod(kernel))."""
+        return weight.reshape(self.groups, self.out_channels // self.groups, -1)
 
 
 class Conv(Function):
-    """out[n, o] = bias[o] + sum over c, k of weight[o, c, k] * x_padded[n, g(o) + c, s * p + d * k]."""
+    """out[n, o] = bias[o] + sum over c, k of weight[o, c, k] * x_padded[n, c + g(o), stride * p + dilation * k]."""
 
     def forward(self, x, weight, bias=None, *, stride, padding, dilation, groups):
         self.save_for_backward(x, weight)
-        kernel = weight.shape[2:]
-        product = np.matmul(_grouped(weight, groups), _im2col(x, kernel, stride, padding, dilation, groups))
-        out_spatial = _out_spatial(x.shape[2:], kernel, stride, padding, dilation)
-        channel_major = product.reshape((weight.shape[0], x.shape[0]) + out_spatial).swapaxes(0, 1)
-        dtype = product.dtype if bias is None else np.result_type(product, bias)
-        result = np.empty(channel_major.shape, dtype=dtype)
-        if bias is None:
-            np.copyto(result, channel_major)
-        else:
-            np.add(channel_major, bias.reshape((-1,) + (1,) * len(kernel)), out=result)
+        geometry = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
+        padded = geometry.padded_input(x)
+        grouped = geometry.grouped(weight)
+        dtype = np.result_type(x, weight) if bias is None else np.result_type(x, weight, bias)
+        result = np.empty((geometry.batch, geometry.out_channels) + geometry.out, dtype=dtype)
+        if bias is not None:
+            bias = bias.reshape((-1,) + (1,) * len(geometry.out))
+        for start, stop in geometry.chunks():
+            product = np.matmul(grouped, geometry.columns_of(padded, start, stop))
+            product = product.reshape((geometry.out_channels, stop - start) + geometry.columns)[geometry.valid]
+            if bias is None:
+                np.copyto(result[start:stop], product.swapaxes(0, 1))
+            else:
+                np.add(product.swapaxes(0, 1), bias, out=result[start:stop])
         return result
 
     def backward(self, grad):
@@ -93,16 +137,17 @@ class ConvInputGrad(Function):
 
     def forward(self, grad, weight, *, input_shape, stride, padding, dilation, groups):
         self.save_for_backward(grad, weight)
-        batch, channels = input_shape[:2]
-        kernel, out = weight.shape[2:], grad.shape[2:]
-        cols = np.matmul(_grouped(weight, groups).transpose(0, 2, 1), _grad_matrix(grad, groups))
-        cols = cols.reshape((channels,) + kernel + (batch,) + out)
-        nd = len(kernel)
+        geometry = _Geometry(input_shape, weight.shape, stride, padding, dilation, groups)
+        transposed = geometry.grouped(weight).transpose(0, 2, 1)
+        dtype = np.result_type(grad, weight)
+        target = filled((geometry.batch, geometry.channels) + geometry.padded, dtype, tail=geometry.tail)
+        nd = len(geometry.kernel)
         batch_first = (1 + nd, 0, *range(1, 1 + nd), *range(2 + nd, 2 + 2 * nd))
-        padded_spatial = tuple(n + before + after for n, (before, after) in zip(input_shape[2:], padding))
-        target = np.zeros((batch, channels) + padded_spatial, dtype=cols.dtype)
-        add_windows(target, cols.transpose(batch_first), stride, dilation)
-        return target[interior(input_shape[2:], padding)]
+        for start, stop in geometry.chunks():
+            columns = np.matmul(transposed, geometry.grad_columns(grad, start, stop))
+            columns = columns.reshape((geometry.channels,) + geometry.kernel + (stop - start,) + geometry.columns)
+            add_windows(target[start:stop], columns.transpose(batch_first), stride, dilation)
+        return target[interior(geometry.spatial, padding)]
 
     def backward(self, grad_input):
         grad, weight = self.saved_tensors
@@ -115,12 +160,19 @@ class ConvInputGrad(Function):
 
 
 class ConvWeightGrad(Function):
-    """dL/dweight of ``Conv`` given dL/dout: dL/dout @ cols(x)^T. Linear in both arguments."""
+    """dL/dweight of ``Conv`` given dL/dout: dL/dout @ cols(x)^T, summed over the batch.
+    Linear in both arguments."""
 
     def forward(self, x, grad, *, weight_shape, stride, padding, dilation, groups):
         self.save_for_backward(x, grad)
-        cols = _im2col(x, weight_shape[2:], stride, padding, dilation, groups)
-        return np.matmul(_grad_matrix(grad, groups), cols.transpose(0, 2, 1)).reshape(weight_shape)
+        geometry = _Geometry(x.shape, weight_shape, stride, padding, dilation, groups)
+        padded = geometry.padded_input(x)
+        total = None
+        for start, stop in geometry.chunks():
+            columns = geometry.columns_of(padded, start, stop)
+            part = np.matmul(geometry.grad_columns(grad, start, stop), columns.transpose(0, 2, 1))
+            total = part if total is None else np.add(total, part, out=total)
+        return total.reshape(weight_shape)
 
     def backward(self, grad_weight):
         x, grad = self.saved_tensors

@@ -12,6 +12,12 @@ from .function import Function
 from .tensor import Tensor
 
 
+def _floating(x):
+    """The dtype of an activation's result: the input's if it is floating-point; integers
+    compute in float64, as NumPy's exp and tanh do (never truncated back to integers)."""
+    return x.dtype if x.dtype.kind in "fc" else np.float64
+
+
 def _log(value):
     return value.log() if isinstance(value, Tensor) else np.log(value)
 
@@ -77,7 +83,10 @@ class Pow(Function):
         a, b, out = self.saved_tensors
         grad_a = grad_b = None
         if self.needs_input_grad[0]:
-            grad_a = grad * b * a ** (b - 1)
+            # b a^(b-1), with the exponent 0 where b = 0: a^0 is constant, so its derivative
+            # is 0 even at a = 0, where a^-1 would make it 0 * inf.
+            nonzero = b.data != 0 if isinstance(b, Tensor) else b != 0
+            grad_a = grad * b * a ** (b - nonzero)
         if self.needs_input_grad[1]:
             # d(a^b)/db = a^b log a, taken as 0 where a = 0 (the limit for b > 0).
             base = a.data if isinstance(a, Tensor) else np.asarray(a)
@@ -200,7 +209,7 @@ class LeakyReLU(Function):
     name = "leaky_relu"
 
     def forward(self, x, negative_slope=0.01):
-        self.slope = np.where(x > 0, 1, negative_slope).astype(x.dtype)
+        self.slope = np.where(x > 0, 1, negative_slope).astype(_floating(x))
         return x * self.slope
 
     def backward(self, grad):
@@ -212,7 +221,7 @@ class ELU(Function):
 
     def forward(self, x, alpha=1.0):
         self.alpha = alpha
-        out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
+        out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(_floating(x), copy=False)
         self.save_for_backward(x, out)
         return out
 
@@ -244,7 +253,7 @@ class Softplus(Function):
         self.linear = bx > threshold
         soft = (np.maximum(bx, 0) + np.log1p(np.exp(-np.abs(bx)))) / beta
         self.save_for_backward(x)
-        return np.where(self.linear, x, soft).astype(x.dtype, copy=False)
+        return np.where(self.linear, x, soft).astype(_floating(x), copy=False)
 
     def backward(self, grad):
         (x,) = self.saved_tensors

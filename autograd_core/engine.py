@@ -184,16 +184,21 @@ def _owned(array, handed_out):
     return array
 
 
+def check_output(output, caller):
+    """Raise a clear error unless a backward pass can start from ``output``."""
+    if not isinstance(output, Tensor):
+        raise TypeError(f"{caller}: expected a Tensor, got {type(output).__name__}")
+    if not output.requires_grad:
+        raise RuntimeError(
+            f"{caller}: the tensor does not require grad and has no grad_fn (did you compute "
+            "it under no_grad, or from tensors without requires_grad=True?)"
+        )
+
+
 def backward(output, gradient=None, retain_graph=None, create_graph=False):
     """Accumulate d(output)/d(leaf) into ``.grad`` of every leaf that requires grad
     (the method ``Tensor.backward`` calls this)."""
-    if not isinstance(output, Tensor):
-        raise TypeError(f"backward: expected a Tensor, got {type(output).__name__}")
-    if not output.requires_grad:
-        raise RuntimeError(
-            "backward: the tensor does not require grad and has no grad_fn (did you compute "
-            "it under no_grad, or from tensors without requires_grad=True?)"
-        )
+    check_output(output, "backward")
     if retain_graph is None:
         retain_graph = create_graph
     seed = _seed(output, gradient)

@@ -90,10 +90,10 @@ class Einsum(Function):
     the einsum of the output gradient with the other operands."""
 
     def forward(self, *operands, equation):
-        self.inputs, self.output = _parse_einsum(equation, operands)
+        self.inputs, self.output_letters = _parse_einsum(equation, operands)
         self.shapes = [np.shape(o) for o in operands]
         self.save_for_backward(*operands)
-        spec = ",".join(self.inputs) + "->" + self.output
+        spec = ",".join(self.inputs) + "->" + self.output_letters
         return np.einsum(spec, *operands, optimize=len(operands) > 2)
 
     def backward(self, grad):
@@ -108,7 +108,7 @@ class Einsum(Function):
                 continue
             # A repeated letter ('ii') reads a diagonal: get the gradient of the diagonal first.
             distinct = "".join(dict.fromkeys(letters))
-            others = [self.output] + [s for j, s in enumerate(self.inputs) if j != i]
+            others = [self.output_letters] + [s for j, s in enumerate(self.inputs) if j != i]
             available = set("".join(others))
             # Letters only this operand has were summed away: broadcast the gradient back.
             reachable = "".join(c for c in distinct if c in available)

@@ -40,6 +40,12 @@ from .shape import stack
 from .tensor import Tensor
 
 
+def _blocks(array, count):
+    """The gate blocks of ``array`` (views along the last axis)."""
+    size = array.shape[-1] // count
+    return [array[..., k * size : (k + 1) * size] for k in range(count)]
+
+
 def _affine(x, weight, bias):
     out = x @ weight.T
     if bias is not None:
@@ -55,30 +61,37 @@ def input_gates(x, w_ih, b_ih=None):
 
 
 @functools.lru_cache(maxsize=64)
-def _sigmoid_tanh_coefficients(pattern, hidden_size, dtype):
-    """Per-column (scale, shift) with sigmoid(a) = 0.5 tanh(0.5 a) + 0.5 and tanh(a) = 1 tanh(1 a) + 0:
-    one tanh pass then activates gate blocks of both kinds ('s' or 't' per block)."""
-    scale = np.repeat([0.5 if kind == "s" else 1.0 for kind in pattern], hidden_size).astype(dtype)
-    shift = np.repeat([0.5 if kind == "s" else 0.0 for kind in pattern], hidden_size).astype(dtype)
-    scale.flags.writeable = shift.flags.writeable = False
-    return scale, shift
+def _gate_scale(pattern, hidden_size, dtype):
+    """Per column: 1 in a sigmoid block ('s'), 2 in a tanh block ('t'), since
+    tanh(a) = 2 sigmoid(2a) - 1."""
+    scale = np.repeat([1.0 if kind == "s" else 2.0 for kind in pattern], hidden_size).astype(dtype)
+    scale.flags.writeable = False
+    return scale
 
 
 def _activate(pre, pattern):
-    """Apply sigmoid or tanh blockwise to ``pre`` in place (one tanh over the whole array)."""
-    scale, shift = _sigmoid_tanh_coefficients(pattern, pre.shape[-1] // len(pattern), pre.dtype)
-    pre *= scale
-    np.tanh(pre, out=pre)
-    pre *= scale
-    pre += shift
+    """Apply sigmoid or tanh blockwise to ``pre``, in place, with one exp over the whole
+    array (NumPy's exp is about twice as fast as its tanh): act = s sigmoid(s pre) - (s - 1)."""
+    hidden_size = pre.shape[-1] // len(pattern)
+    scale = _gate_scale(pattern, hidden_size, pre.dtype)
+    np.multiply(pre, -scale, out=pre)
+    with np.errstate(over="ignore", under="ignore"):  # exp = inf or 0 gives sigmoid 0 or 1, as it should
+        np.exp(pre, out=pre)
+    pre += 1
+    np.reciprocal(pre, out=pre)
+    for block, kind in enumerate(pattern):
+        if kind == "t":
+            tanh_block = pre[..., block * hidden_size : (block + 1) * hidden_size]
+            tanh_block *= 2
+            tanh_block -= 1
     return pre
 
 
 def _activation_slope(act, pattern):
     """d(activation)/d(pre-activation) from the activation: s (1 - s) for a sigmoid block,
-    (1 + t)(1 - t) for a tanh block, i.e. (act - low) (1 - act) with low = 0 or -1."""
-    scale, shift = _sigmoid_tanh_coefficients(pattern, act.shape[-1] // len(pattern), act.dtype)
-    return (act - (shift - scale)) * (1 - act)
+    (1 + t)(1 - t) for a tanh block, i.e. (act - low) (1 - act) with low = 1 - scale."""
+    scale = _gate_scale(pattern, act.shape[-1] // len(pattern), act.dtype)
+    return (act + (scale - 1)) * (1 - act)
 
 
 class RecurrentStep(Function):
@@ -219,7 +232,7 @@ class LSTMStep(RecurrentStep):
         pre = h_gates
         pre += x_gates
         act = _activate(pre, self.pattern)
-        i, f, g, o = np.split(act, 4, axis=1)
+        i, f, g, o = _blocks(act, 4)
         new_state = np.empty_like(state, dtype=act.dtype)
         h_new, c_new = new_state
         np.multiply(f, state[1], out=c_new)
@@ -231,20 +244,21 @@ class LSTMStep(RecurrentStep):
 
     def cell_backward(self, g, state):
         d_h, d_c = g
-        i, f, gg, o = np.split(self.act, 4, axis=1)
+        i, f, gg, o = _blocks(self.act, 4)
         # dL/dc' collects the direct path and the one through h' = o tanh(c').
         d_c_total = d_h * o
         d_c_total *= 1 - self.tanh_c * self.tanh_c
         d_c_total += d_c
         d_act = np.empty_like(self.act)
-        d_i, d_f, d_g, d_o = np.split(d_act, 4, axis=1)
+        d_i, d_f, d_g, d_o = _blocks(d_act, 4)
         np.multiply(d_c_total, gg, out=d_i)
         np.multiply(d_c_total, state[1], out=d_f)
         np.multiply(d_c_total, i, out=d_g)
         np.multiply(d_h, self.tanh_c, out=d_o)
         d_pre = d_act
         d_pre *= _activation_slope(self.act, self.pattern)
-        d_state = np.zeros_like(d_pre, shape=state.shape)
+        d_state = np.empty_like(d_pre, shape=state.shape)
+        d_state[0] = 0
         np.multiply(d_c_total, f, out=d_state[1])
         return d_pre, d_pre, d_state
 
@@ -270,7 +284,7 @@ class GRUStep(RecurrentStep):
         rz = h_gates[:, : 2 * hidden_size]
         rz += x_gates[:, : 2 * hidden_size]
         rz = _activate(rz, self.pattern)
-        r, z = np.split(rz, 2, axis=1)
+        r, z = _blocks(rz, 2)
         h_n = h_gates[:, 2 * hidden_size :]
         n = r * h_n
         n += x_gates[:, 2 * hidden_size :]
@@ -282,10 +296,10 @@ class GRUStep(RecurrentStep):
         return h_new
 
     def cell_backward(self, g, state):
-        r, z = np.split(self.rz, 2, axis=1)
+        r, z = _blocks(self.rz, 2)
         hidden_size = state.shape[1]
         d_x_gates = np.empty_like(self.rz, shape=(g.shape[0], 3 * hidden_size))
-        d_r, d_z, d_n_pre = np.split(d_x_gates, 3, axis=1)
+        d_r, d_z, d_n_pre = _blocks(d_x_gates, 3)
         np.multiply(g, 1 - z, out=d_n_pre)
         d_n_pre *= 1 - self.n * self.n
         np.multiply(d_n_pre, self.h_n, out=d_r)

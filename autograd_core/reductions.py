@@ -19,7 +19,9 @@ def _axes(dim, ndim):
         if not -max(ndim, 1) <= d < max(ndim, 1):
             raise IndexError(f"dimension {d} is out of range for a tensor with {ndim} dimensions")
         axes.append(d % ndim if ndim else 0)
-    return tuple(sorted(set(axes)))
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"dim {dim} names a dimension more than once")
+    return tuple(sorted(axes))
 
 
 def _kept_shape(shape, axes):

@@ -49,6 +49,8 @@ class Expand(Function):
         lead = len(shape) - x.ndim
         if lead < 0:
             raise ValueError(f"expand: cannot expand shape {x.shape} to fewer dimensions {shape}")
+        if -1 in shape[:lead]:
+            raise ValueError(f"expand: -1 cannot size a new leading dimension in {shape} (shape {x.shape})")
         shape = tuple(x.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
         self.input_shape = x.shape
         return np.broadcast_to(x, shape)

@@ -2,12 +2,14 @@
 views that convolution and pooling are built on.
 
 ``windows(x, ...)`` is a view of shape (N, C, *kernel, *out) whose element
-``[n, c, *k, *o]`` is ``x[n, c, *(o * stride + k * dilation)]``: no data is copied, the
-same memory is read once per window that covers it. Its adjoint, ``add_windows``, adds
+``[n, c, *k, *o]`` is ``x[n, c, *(o * stride + k * dilation)]``: nothing is copied, the
+same memory is seen once per window that covers it. Its adjoint, ``add_windows``, adds
 such an array back onto the positions it was read from (overlapping windows sum); it
 loops over the kernel offsets only (9 steps for a 3x3 kernel), each step one vectorised
-add of a strided slice.
+add through a strided view.
 """
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -30,8 +32,13 @@ def output_size(size, kernel, stride=1, padding=(0, 0), dilation=1, ceil_mode=Fa
     return out
 
 
-def windows(x, kernel, stride, dilation, out):
-    """The read-only view (N, C, *kernel, *out) of the windows of ``x`` (N, C, *spatial)."""
+def windows(x, kernel, stride, dilation, out, writeable=False):
+    """The view (N, C, *kernel, *out) of the windows of ``x`` (N, C, *spatial).
+
+    ``out`` may ask for more positions along the last dimension than fit: the extra ones
+    run on into the next row (the convolution's "wide rows", see ``conv``); ``x`` must
+    then have been made by ``pad`` with enough ``tail``.
+    """
     spatial = x.strides[2:]
     shape = x.shape[:2] + tuple(kernel) + tuple(out)
     strides = (
@@ -39,23 +46,19 @@ def windows(x, kernel, stride, dilation, out):
         + tuple(s * d for s, d in zip(spatial, dilation))
         + tuple(s * t for s, t in zip(spatial, stride))
     )
-    return as_strided(x, shape, strides, writeable=False)
-
-
-def _offset_slices(offset, stride, dilation, out):
-    """Where the elements picked at kernel ``offset`` by every window lie in the input."""
-    return (slice(None), slice(None)) + tuple(
-        slice(k * d, k * d + s * (n - 1) + 1, s) for k, s, d, n in zip(offset, stride, dilation, out)
-    )
+    return as_strided(x, shape, strides, writeable=writeable)
 
 
 def add_windows(target, pieces, stride, dilation):
     """Add ``pieces`` (N, C, *kernel, *out) onto ``target`` (N, C, *spatial) at the places
-    ``windows`` reads them from, in place: the adjoint of ``windows``."""
+    ``windows`` reads them from, in place: the adjoint of ``windows``. For each kernel
+    offset the windows do not overlap each other, so each step is one plain add."""
     nd = target.ndim - 2
     kernel, out = pieces.shape[2 : 2 + nd], pieces.shape[2 + nd :]
+    view = windows(target, kernel, stride, dilation, out, writeable=True)
     for offset in np.ndindex(*kernel):
-        target[_offset_slices(offset, stride, dilation, out)] += pieces[(slice(None), slice(None)) + offset]
+        index = (slice(None), slice(None)) + offset
+        view[index] += pieces[index]
     return target
 
 
@@ -69,15 +72,25 @@ def sum_windows(x, kernel, stride, dilation, out):
     return total
 
 
-def pad(x, padding, value=0):
+def pad(x, padding, value=0, tail=0):
     """``x`` (N, C, *spatial) with ``padding`` ((before, after) per spatial dimension)
-    filled with ``value``; ``x`` itself when there is nothing to add."""
-    if not any(before or after for before, after in padding):
+    filled with ``value``, in a new array followed in memory by ``tail`` more elements
+    that wide windows may read. ``x`` itself when there is nothing to add."""
+    if not tail and not any(before or after for before, after in padding):
         return x
     shape = x.shape[:2] + tuple(n + before + after for n, (before, after) in zip(x.shape[2:], padding))
-    out = np.full(shape, value, dtype=x.dtype)
+    out = filled(shape, x.dtype, value, tail)
     out[interior(x.shape[2:], padding)] = x
     return out
+
+
+def filled(shape, dtype, value=0, tail=0):
+    """A new array of ``shape`` filled with ``value``, followed in memory by ``tail`` zeros."""
+    size = math.prod(shape)
+    memory = np.zeros(size + tail, dtype=dtype)
+    if value != 0:
+        memory[:size] = value
+    return memory[:size].reshape(shape)
 
 
 def interior(spatial, padding):
@@ -88,14 +101,12 @@ def interior(spatial, padding):
 
 
 def as_tuple(value, n, op, name):
-    """``3`` -> ``(3, 3)`` for n = 2; a sequence must have n positive integers."""
+    """``3`` -> ``(3, 3)`` for n = 2; a sequence must have n integers."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        values = (int(value),) * n
-    else:
-        values = tuple(value)
-        if len(values) == 1:
-            values = values * n
-        if len(values) != n or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
-            raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
-        values = tuple(int(v) for v in values)
-    return values
+        return (int(value),) * n
+    values = tuple(value)
+    if len(values) == 1:
+        values = values * n
+    if len(values) != n or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+    return tuple(int(v) for v in values)

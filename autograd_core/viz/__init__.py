@@ -1,14 +1,14 @@
 """Seeing backpropagation: ``draw_graph`` draws the graph behind a tensor, and
-``BackwardStepper`` runs the backward pass one node at a time, each step drawable.
+``BackwardStepper`` runs the backward pass one node at a time, each step drawable::
 
->>> import autograd_core as ag
->>> a = ag.tensor(2.0, requires_grad=True, name="a")
->>> b = ag.tensor(-3.0, requires_grad=True, name="b")
->>> L = a * b
->>> L.name = "L"
->>> graph = ag.draw_graph(L)          # a graphviz.Digraph; shown as SVG in Jupyter
->>> for step in ag.BackwardStepper(L):
-...     print(step.chain_rule)
+    import autograd_core as ag
+    a = ag.tensor(2.0, requires_grad=True, name="a")
+    b = ag.tensor(-3.0, requires_grad=True, name="b")
+    L = a * b
+    L.name = "L"
+    ag.draw_graph(L)                  # a graphviz.Digraph, shown as SVG in Jupyter
+    for step in ag.BackwardStepper(L):
+        print(step.chain_rule)        # or display(step.draw())
 """
 from .graph import draw_graph
 from .render import save_svg, to_svg

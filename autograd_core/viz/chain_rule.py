@@ -10,7 +10,7 @@ summed (the multivariate chain rule). With a one-element output the local deriva
 ``dc/da`` is shown as a number; otherwise the step is a vector-Jacobian product and only
 its result is shown.
 """
-from .labels import array_text, attrs_text, norm_text
+from .labels import array_text, norm_text, op_attrs
 
 INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
 
@@ -24,8 +24,7 @@ def expression(view, node):
     elif node.name == "neg":
         rhs = f"-{args[0]}"
     else:
-        attrs = attrs_text(getattr(node, "attrs", {}))
-        rhs = f"{node.name}({', '.join(args + ([attrs] if attrs else []))})"
+        rhs = f"{node.name}({', '.join(args + op_attrs(node))})"
     return f"{view.symbol(node)} = {rhs}"
 
 

@@ -10,7 +10,7 @@ import collections
 import html
 
 from ..tensor import Tensor
-from .labels import array_text, attrs_text, norm_text, shape_text
+from .labels import array_text, norm_text, op_attrs, shape_text
 from .render import GraphDrawing
 from .structure import GraphView
 
@@ -27,6 +27,10 @@ COLORS = {
     "grad": "#b91c1c",
     "muted": "#6b7280",
 }
+# Tensors are HTML tables; the node around them draws nothing.
+TENSOR_STYLE = {"shape": "plain"}
+# Hyper-parameters wrap onto a new line after about this many characters.
+ATTR_LINE_CHARS = 36
 
 
 def draw_graph(
@@ -187,16 +191,19 @@ class _Drawer:
         for i, node in enumerate(view.nodes):
             self._place_node(i, node)
         if view.root is None:
-            self.placed[""].append(("output", self._tensor_label(view.output, "output"), {}))
+            self.placed[""].append(("output", self._tensor_label(view.output, "output"), TENSOR_STYLE))
         self.box_ids_drawn = set(self.box_ids.values())
         for node in view.nodes:
             self._connect(node)
         for scope, box_id in self.box_ids.items():
             ops, leaves = self.box_contents[scope]
-            self.placed[_parent_scope(scope)].append((box_id, self._box_label(scope, ops, leaves), self._box_style(scope)))
+            label = self._box_label(scope, ops, leaves)
+            self.placed[_parent_scope(scope)].append((box_id, label, self._box_style(scope)))
         graph = GraphDrawing(
             name="autograd_graph",
-            graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "11", "nodesep": "0.25", "ranksep": "0.3"},
+            graph_attr={
+                "rankdir": rankdir, "fontname": "Helvetica", "fontsize": "11", "nodesep": "0.25", "ranksep": "0.3"
+            },
             node_attr={"fontname": "Helvetica", "fontsize": "10"},
             edge_attr={"arrowsize": "0.7"},
         )
@@ -216,7 +223,7 @@ class _Drawer:
             self.ids[id(leaf)] = None
             return
         self.ids[id(leaf)] = f"leaf{i}"
-        self.placed[scope].append((f"leaf{i}", self._tensor_label(leaf, "leaf"), {}))
+        self.placed[scope].append((f"leaf{i}", self._tensor_label(leaf, "leaf"), TENSOR_STYLE))
 
     def _place_node(self, i, node):
         view = self.view
@@ -227,14 +234,15 @@ class _Drawer:
             box_id = self.box_ids.setdefault(box, f"box{len(self.box_ids)}")
             self.ids[node] = box_id
             if is_root:
-                self.placed[_parent_scope(box)].append(("output", self._tensor_label(node, "output"), {}))
+                self.placed[_parent_scope(box)].append(("output", self._tensor_label(node, "output"), TENSOR_STYLE))
                 self.edges.append((box_id, "output", {}))
             return
         op_id = f"op{i}"
         self.placed[node.scope].append((op_id, self._op_label(node), self._op_style(node)))
         if is_root or self.show_intermediates:
             data_id = f"t{i}"
-            self.placed[node.scope].append((data_id, self._tensor_label(node, "output" if is_root else "tensor"), {}))
+            label = self._tensor_label(node, "output" if is_root else "tensor")
+            self.placed[node.scope].append((data_id, label, TENSOR_STYLE))
             self.edges.append((op_id, data_id, {}))
             self.ids[node] = data_id
         else:
@@ -307,10 +315,15 @@ class _Drawer:
         return tensor.grad if tensor is not None else None
 
     def _op_label(self, node):
-        attrs = attrs_text(getattr(node, "attrs", {}))
+        lines = []
+        for item in op_attrs(node):
+            if lines and len(lines[-1]) + len(item) < ATTR_LINE_CHARS:
+                lines[-1] += ", " + item
+            else:
+                lines.append(item)
         text = f"<B>{html.escape(node.name)}</B>"
-        if attrs:
-            text += f'<BR/><FONT POINT-SIZE="9">{html.escape(attrs)}</FONT>'
+        for line in lines:
+            text += f'<BR/><FONT POINT-SIZE="9">{html.escape(line)}</FONT>'
         return f"<{text}>"
 
     def _op_style(self, node):

@@ -1,5 +1,8 @@
 """Short text for what a drawing or a chain-rule line shows: values, shapes and the
 hyper-parameters of an op, kept to a few characters each so that graphs stay readable."""
+import functools
+import inspect
+
 import numpy as np
 
 MAX_ATTR_CHARS = 40
@@ -21,7 +24,7 @@ def array_text(array, max_elements):
         value = array.item()
         return f"{value:.4f}" if isinstance(value, float) else str(value)
     text = np.array2string(array, precision=4, separator=", ", floatmode="fixed", max_line_width=10_000)
-    return " ".join(text.split())
+    return " ".join(text.split()).replace("[ ", "[")
 
 
 def norm_text(array):
@@ -29,10 +32,34 @@ def norm_text(array):
     return f"\u2016\u00b7\u2016 = {float(np.linalg.norm(np.asarray(array, dtype=np.float64))):.4g}"
 
 
-def attrs_text(attrs):
-    """The keyword hyper-parameters of an op as ``dim=1, keepdim=True`` (``None`` values
-    left out, long values shortened)."""
-    return ", ".join(f"{key}={_shorten(value_text(value))}" for key, value in attrs.items() if value is not None)
+def op_attrs(node):
+    """The hyper-parameters ``node``'s op was called with, as ``["dim=1", "keepdim=True"]``:
+    those left at the op's defaults (or None) are left out, long values shortened."""
+    defaults = _forward_defaults(type(node))
+    items = []
+    for key, value in getattr(node, "attrs", {}).items():
+        if value is None or _is_default(value, defaults.get(key, inspect.Parameter.empty)):
+            continue
+        items.append(f"{key}={_shorten(value_text(value))}")
+    return items
+
+
+@functools.lru_cache(maxsize=None)
+def _forward_defaults(op):
+    try:
+        parameters = inspect.signature(op.forward).parameters.values()
+    except (TypeError, ValueError):
+        return {}
+    return {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
+
+
+def _is_default(value, default):
+    if default is inspect.Parameter.empty or isinstance(value, np.ndarray) or isinstance(default, np.ndarray):
+        return False
+    try:
+        return type(value) is type(default) and bool(value == default)
+    except (TypeError, ValueError):
+        return False
 
 
 def value_text(value):

@@ -12,13 +12,12 @@ import collections
 
 import numpy as np
 
-from ..engine import _seed, backward_node, node_vjp, store_gradients
+from ..engine import _seed, backward_node, check_output, node_vjp, store_gradients
 from ..function import Function
 from ..grad_mode import set_grad_enabled
 from ..tensor import Tensor
 from .chain_rule import chain_rule
 from .graph import draw_graph
-from .render import MISSING_DOT
 from .structure import GraphView
 
 
@@ -104,21 +103,16 @@ class BackwardStepper:
     yields every step (those already run, then the rest); ``run()`` finishes the pass.
     When the last node has run, the gradients are written into ``.grad`` exactly as
     ``backward()`` writes them. Saved values are freed node by node unless
-    ``retain_graph=True``. ``widget()`` gives a Jupyter slider over the steps.
+    ``retain_graph=True``. ``widget()`` gives a Jupyter slider over the steps::
 
-    >>> stepper = BackwardStepper(loss)
-    >>> for step in stepper:
-    ...     print(step.chain_rule)
+        stepper = BackwardStepper(loss)
+        for step in stepper:
+            print(step.chain_rule)
+            display(step.draw())
     """
 
     def __init__(self, output, gradient=None, retain_graph=False):
-        if not isinstance(output, Tensor):
-            raise TypeError(f"BackwardStepper: expected a Tensor, got {type(output).__name__}")
-        if not output.requires_grad:
-            raise RuntimeError(
-                "BackwardStepper: the tensor does not require grad and has no grad_fn (was it computed "
-                "under no_grad, or from tensors without requires_grad=True?)"
-            )
+        check_output(output, "BackwardStepper")
         if gradient is None and output.data.size != 1:
             raise RuntimeError(
                 f"BackwardStepper: the output has shape {tuple(output.shape)}; a gradient can be implied "
@@ -264,5 +258,3 @@ class BackwardStepper:
         state = "finished" if self.finished else "running"
         return f"<BackwardStepper: {len(self.steps)} steps run, {state}>"
 
-
-__all__ = ["BackwardStepper", "Step", "MISSING_DOT"]

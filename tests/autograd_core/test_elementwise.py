@@ -207,6 +207,17 @@ def test_power_of_zero_base_has_zero_exponent_gradient():
     np.testing.assert_allclose(a.grad, [0.0, 3 * 4.0])
 
 
+def test_zero_exponent_has_zero_base_gradient_even_at_zero():
+    """a^0 = 1 is constant, so d/da is 0 at a = 0 too (not 0 * 0^-1 = nan), as in PyTorch."""
+    a = ag.tensor([0.0, 2.0], dtype=np.float64, requires_grad=True)
+    b = ag.tensor([0.0, 0.0], dtype=np.float64, requires_grad=True)
+    (a**0).sum().backward()
+    np.testing.assert_array_equal(a.grad, [0.0, 0.0])
+    a.grad = None
+    (a**b).sum().backward()
+    np.testing.assert_array_equal(a.grad, [0.0, 0.0])
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_results_keep_the_input_dtype(dtype):
     x = ag.tensor(np.ones(3, dtype=dtype), requires_grad=True)
@@ -231,3 +242,44 @@ def test_cast_gives_gradient_in_the_input_dtype():
     assert x.grad.dtype == np.float32
     np.testing.assert_array_equal(x.grad, [2.0, 4.0])
     assert x.to(np.float32) is x
+
+
+# ours, the torch function of the same name (same arguments)
+TORCH_PARITY = [
+    (lambda x: x.gelu(), lambda t, F: F.gelu(t)),
+    (lambda x: x.gelu(approximate="tanh"), lambda t, F: F.gelu(t, approximate="tanh")),
+    (lambda x: x.softplus(beta=2.0, threshold=1.5), lambda t, F: F.softplus(t, beta=2.0, threshold=1.5)),
+    (lambda x: x.elu(0.5), lambda t, F: F.elu(t, 0.5)),
+    (lambda x: x.leaky_relu(), lambda t, F: F.leaky_relu(t)),
+    (lambda x: x.relu(), lambda t, F: t.relu()),
+    (lambda x: x.abs(), lambda t, F: t.abs()),
+    (lambda x: x.clip(-1.0, 0.5), lambda t, F: t.clip(-1.0, 0.5)),
+    (lambda x: x.clamp(min=0.0), lambda t, F: t.clamp(min=0.0)),
+    (lambda x: ag.maximum(x, x * x), lambda t, F: t.maximum(t * t)),  # ties at 0 and 1
+    (lambda x: ag.minimum(x * x, x), lambda t, F: (t * t).minimum(t)),
+    (lambda x: x**0, lambda t, F: t**0),
+    (lambda x: 2**x, lambda t, F: 2**t),
+]
+
+
+@pytest.mark.parametrize("ours, theirs", TORCH_PARITY)
+def test_values_and_gradients_match_pytorch(ours, theirs):
+    """Including the points where PyTorch picks a convention: kinks at 0, the boundaries of
+    clip, softplus's threshold, ties of maximum."""
+    torch = pytest.importorskip("torch")
+    values = np.array([-2.0, -1.0, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 3.0])
+    x = ag.tensor(values, requires_grad=True)
+    t = torch.tensor(values, requires_grad=True)
+    out, expected = ours(x), theirs(t, torch.nn.functional)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12, atol=1e-12)
+    upstream = np.linspace(0.5, 1.5, values.size)
+    out.backward(upstream)
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("op", ["sigmoid", "tanh", "exp", "elu", "leaky_relu", "softplus", "gelu"])
+def test_activations_of_integer_tensors_are_not_truncated(op):
+    out = getattr(ag.tensor([-1, 2]), op)()
+    assert out.dtype.kind == "f" and not out.requires_grad
+    np.testing.assert_allclose(out.data, getattr(ag.tensor(np.array([-1.0, 2.0])), op)().data)

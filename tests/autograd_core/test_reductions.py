@@ -38,23 +38,23 @@ def _numpy(fn, **fixed):
 
 # name, ours(x, dim, keepdim), NumPy reference(x, axis, keepdims), shapes it is defined on.
 # The unbiased variance of one element divides by zero and std is not differentiable where
-# all values are equal, so those skip the 0-d tensor; extremes of nothing are undefined.
-ALL, NO_EMPTY, NO_SCALAR = DIMS, [d for d in DIMS if 0 not in d[0]], [d for d in DIMS if d[0] != ()]
+# all values are equal, so those skip the 0-d tensor; only sum and logsumexp are defined
+# on nothing (0 and -inf).
+ALL = DIMS
+NO_EMPTY = [d for d in DIMS if 0 not in d[0]]
+NO_EMPTY_NO_SCALAR = [d for d in NO_EMPTY if d[0] != ()]
 REDUCTIONS = [
     ("sum", lambda x, d, k: x.sum(d, k), _numpy(np.sum), ALL),
     ("mean", lambda x, d, k: x.mean(d, k), _numpy(np.mean), NO_EMPTY),
-    ("var", lambda x, d, k: x.var(d, keepdim=k), _numpy(np.var, ddof=1), [d for d in NO_EMPTY if d[0] != ()]),
+    ("var", lambda x, d, k: x.var(d, keepdim=k), _numpy(np.var, ddof=1), NO_EMPTY_NO_SCALAR),
     ("var_biased", lambda x, d, k: x.var(d, unbiased=False, keepdim=k), _numpy(np.var), NO_EMPTY),
     ("var_correction_0", lambda x, d, k: x.var(d, correction=0, keepdim=k), _numpy(np.var), NO_EMPTY),
-    ("std", lambda x, d, k: x.std(d, keepdim=k), _numpy(np.std, ddof=1), [d for d in NO_EMPTY if d[0] != ()]),
-    ("std_biased", lambda x, d, k: x.std(d, unbiased=False, keepdim=k), _numpy(np.std), [d for d in NO_EMPTY if d[0] != ()]),
+    ("std", lambda x, d, k: x.std(d, keepdim=k), _numpy(np.std, ddof=1), NO_EMPTY_NO_SCALAR),
+    ("std_biased", lambda x, d, k: x.std(d, unbiased=False, keepdim=k), _numpy(np.std), NO_EMPTY_NO_SCALAR),
     ("max", _extreme("max"), _numpy(np.max), NO_EMPTY),
     ("min", _extreme("min"), _numpy(np.min), NO_EMPTY),
-    ("logsumexp", lambda x, d, k: x.logsumexp(d, k), _numpy(special.logsumexp), NO_SCALAR),
-    ("logsumexp_0d", lambda x, d, k: x.logsumexp(d, k), lambda x, axis, keepdims: x, [d for d in DIMS if d[0] == ()]),
-    ("sum_0d", lambda x, d, k: x.sum(d, k), lambda x, axis, keepdims: x, [d for d in DIMS if d[0] == ()]),
+    ("logsumexp", lambda x, d, k: x.logsumexp(d, k), _numpy(special.logsumexp), ALL),
 ]
-
 
 def _cases():
     for name, ours, reference, dims in REDUCTIONS:
@@ -75,7 +75,7 @@ def test_reduction_values_and_gradients(ours, reference, shape, dim, keepdim, ma
     check(lambda t: ours(t, dim, keepdim), x)
 
 
-@pytest.mark.parametrize("shape, dim", [d for d in NO_EMPTY if d[0] != ()], ids=str)
+@pytest.mark.parametrize("shape, dim", NO_EMPTY_NO_SCALAR, ids=str)
 def test_keyword_spellings_of_numpy_are_accepted(shape, dim, make):
     x = make(shape, requires_grad=False)
     assert x.sum(axis=dim, keepdims=True).shape == x.sum(dim=dim, keepdim=True).shape
@@ -179,3 +179,39 @@ def test_mean_and_var_by_hand():
 def test_reduction_rejects_out_of_range_dim():
     with pytest.raises(IndexError, match="out of range"):
         ag.zeros(2, 3).sum(2)
+
+
+@pytest.mark.parametrize("reduce", [lambda x: x.sum((0, -2)), lambda x: x.mean([1, 1]), lambda x: x.logsumexp((1, -1))])
+def test_reduction_rejects_a_repeated_dim(reduce):
+    """As PyTorch: naming a dimension twice is an error, not a silent single reduction."""
+    with pytest.raises(ValueError, match=r"\(2, 3\).*names a dimension more than once"):
+        reduce(ag.zeros(2, 3, requires_grad=True))
+
+
+# ours, torch's method of the same name with the same arguments
+TORCH_PARITY = [
+    (lambda x: x.var(), lambda t: t.var()),
+    (lambda x: x.std(dim=0), lambda t: t.std(dim=0)),
+    (lambda x: x.var(1, keepdim=True, unbiased=False), lambda t: t.var(1, keepdim=True, unbiased=False)),
+    (lambda x: x.std((0, 1), correction=0), lambda t: t.std((0, 1), correction=0)),
+    (lambda x: x.max(), lambda t: t.max()),  # tied maxima share the gradient
+    (lambda x: x.min(dim=1).values, lambda t: t.min(dim=1).values),
+    (lambda x: x.logsumexp(0), lambda t: t.logsumexp(0)),
+    (lambda x: x.softmax(0), lambda t: t.softmax(0)),
+    (lambda x: x.log_softmax(dim=-1), lambda t: t.log_softmax(dim=-1)),
+    (lambda x: x.mean((0, 1), keepdim=True), lambda t: t.mean((0, 1), keepdim=True)),
+]
+
+
+@pytest.mark.parametrize("ours, theirs", TORCH_PARITY)
+def test_values_and_gradients_match_pytorch(ours, theirs):
+    torch = pytest.importorskip("torch")
+    values = np.array([[0.5, 2.0, -1.0], [2.0, 0.25, -3.0]])
+    x = ag.tensor(values, requires_grad=True)
+    t = torch.tensor(values, requires_grad=True)
+    out, expected = ours(x), theirs(t)
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12)
+    upstream = np.arange(1.0, 1.0 + out.size).reshape(out.shape)
+    out.backward(upstream)
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12, atol=1e-15)

@@ -166,6 +166,7 @@ SHAPE_ERRORS = [
     (lambda: ag.zeros(2, 3).permute(0, 0), r"permute"),
     (lambda: ag.zeros(2, 3).expand(4, 3), r"expand.*\(2, 3\)"),
     (lambda: ag.zeros(2, 3).expand(3), r"expand.*\(2, 3\)"),
+    (lambda: ag.zeros(3).expand(-1, 3), r"expand: -1 cannot size a new leading dimension"),
     (lambda: ag.zeros(2, 3).transpose(0, 2), r"transpose.*out of range"),
     (lambda: ag.zeros(2, 3).unsqueeze(3), r"unsqueeze.*out of range"),
     (lambda: ag.zeros(2, 3).flatten(1, 0), r"flatten"),
@@ -179,3 +180,16 @@ SHAPE_ERRORS = [
 def test_shape_errors_name_the_op_and_shapes(call, message):
     with pytest.raises((ValueError, IndexError), match=message):
         call()
+
+
+@pytest.mark.parametrize("shape, widths, mode", PADS, ids=str)
+def test_pad_matches_pytorch(shape, widths, mode, make):
+    torch = pytest.importorskip("torch")
+    x = make((1,) + shape)  # PyTorch's non-constant modes want a batch dimension
+    t = torch.tensor(x.data, requires_grad=True)
+    out, expected = ag.pad(x, widths, mode=mode), torch.nn.functional.pad(t, widths, mode=mode)
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    upstream = np.arange(out.size, dtype=np.float64).reshape(out.shape)
+    out.backward(upstream)
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(x.grad, t.grad.numpy())

@@ -35,6 +35,12 @@ class TinyProblem:
         u, W = arrays
         return [self.A.T @ (self.A @ u - self.b), self.D * W + self.E]
 
+    def assert_solved(self, arrays, atol):
+        """The minimiser: least squares for u, -E / D for W."""
+        u, W = arrays
+        np.testing.assert_allclose(u, np.linalg.lstsq(self.A, self.b, rcond=None)[0], atol=atol)
+        np.testing.assert_allclose(W, -self.E / self.D, atol=atol)
+
 
 @pytest.fixture
 def problem():
@@ -73,6 +79,19 @@ def reference(problem):
         return thetas
 
     return reference
+
+
+@pytest.fixture
+def follows_documented(train, reference):
+    """``follows_documented(cls, update, options)``: four steps of our optimizer and of
+    ``update``, the NumPy transcription of its documented algorithm, agree to rounding."""
+
+    def check(cls, update, options, steps=4):
+        ours, _ = train(cls, steps, **options)
+        for a, b in zip(ours, reference(update, steps)):
+            np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-13)
+
+    return check
 
 
 SHAPES = [(3, 4), (5,), (2, 1, 3)]
