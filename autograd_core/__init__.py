@@ -29,7 +29,9 @@ from .function import Function
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .indexing import take_along_dim
+from .conv import conv1d, conv2d
 from .linalg import einsum, linear
+from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .scope import current_scope, scope
 from .shape import cat, pad, split, stack
 from .tensor import Tensor

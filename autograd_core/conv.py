@@ -25,7 +25,7 @@ import numpy as np
 
 from .function import Function
 from .tensor import Tensor
-from .windows import add_windows, as_tuple, filled, interior, output_size, pad, windows
+from .windows import add_windows, as_tuple, check_input, filled, interior, output_size, pad, windows
 
 _HYPER = ("stride", "padding", "dilation", "groups")
 
@@ -204,15 +204,10 @@ def _padding(op, padding, kernel, stride, dilation):
 def _convolve(op, nd, x, weight, bias, stride, padding, dilation, groups):
     x = x if isinstance(x, Tensor) else Tensor(x)
     weight = weight if isinstance(weight, Tensor) else Tensor(weight)
-    letters = ("L",) if nd == 1 else ("H", "W")
-    if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(
-            f"{op}: expected a {nd + 1}-D (C, {', '.join(letters)}) or {nd + 2}-D (N, C, {', '.join(letters)}) "
-            f"input, got shape {tuple(x.shape)}"
-        )
+    check_input(op, x, nd)
     if weight.ndim != nd + 2:
         raise ValueError(
-            f"{op}: expected a {nd + 2}-D weight (out_channels, in_channels / groups, {', '.join('k' + c for c in letters)}), "
+            f"{op}: expected a {nd + 2}-D weight (out_channels, in_channels / groups, *kernel_size), "
             f"got shape {tuple(weight.shape)}"
         )
     if not isinstance(groups, (int, np.integer)) or groups < 1:

@@ -16,8 +16,9 @@ import math
 import numpy as np
 
 from .function import Function
+from .shape import pad as pad_tensor
 from .tensor import Tensor
-from .windows import add_windows, as_tuple, filled, interior, output_size, pad, sum_windows, windows
+from .windows import add_windows, as_tuple, check_input, filled, interior, output_size, pad, sum_windows, windows
 
 
 def _geometry(spatial, kernel, stride, padding, dilation, ceil_mode):
@@ -38,32 +39,38 @@ def _lowest(dtype):
 
 
 def _max_and_winner(x, kernel_size, stride, padding, dilation, ceil_mode, keep_winner):
-    """Window maxima of ``x``, and (if asked) the index of the winning kernel offset per
-    window; on ties the first offset wins, as in PyTorch."""
+    """Window maxima of ``x`` (padded with -inf), and, if asked, the number of the winning
+    kernel offset per window; on ties the first offset wins, as in PyTorch."""
     out, pads = _geometry(x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
     view = windows(pad(x, pads, _lowest(x.dtype)), kernel_size, stride, dilation, out)
     offsets = list(np.ndindex(*kernel_size))
     best = view[(slice(None), slice(None)) + offsets[0]].copy()
     winner = np.zeros(best.shape, dtype=np.min_scalar_type(len(offsets))) if keep_winner else None
+    change = np.empty_like(winner) if keep_winner else None
     for number, offset in enumerate(offsets[1:], 1):
         candidate = view[(slice(None), slice(None)) + offset]
         if keep_winner:
-            np.putmask(winner, candidate > best, number)
+            # winner += (number - winner) * (candidate > best), without branches: a
+            # masked assignment is several times slower on random masks.
+            np.subtract(number, winner, out=change, casting="unsafe")
+            change *= (candidate > best).view(np.uint8).astype(change.dtype, copy=False)
+            winner += change
         np.maximum(best, candidate, out=best)
     return best, winner
 
 
-def _plane_index(winner, spatial, kernel_size, stride, padding, dilation):
-    """For each window, the position of its arg-max in the flattened (unpadded) input plane."""
-    nd = len(spatial)
-    index = 0
-    for axis, offset in enumerate(np.unravel_index(winner, kernel_size)):
-        steps = np.arange(winner.shape[2 + axis]).reshape((-1,) + (1,) * (nd - 1 - axis))
-        position = offset * dilation[axis] + (steps * stride[axis] - padding[axis])
-        # An arg-max lands in the padding only if a whole window is -inf; keep it inside.
-        np.clip(position, 0, spatial[axis] - 1, out=position)
-        index = index * spatial[axis] + position
-    return index
+def _argmax_index(winner, kernel_size, stride, dilation, padded):
+    """For each window, the position of its arg-max in the flattened padded input plane."""
+    pitch = [int(np.prod(padded[axis + 1 :])) for axis in range(len(padded))]
+    offset_position = np.array(
+        [sum(k * d * p for k, d, p in zip(offset, dilation, pitch)) for offset in np.ndindex(*kernel_size)], dtype=np.intp
+    )
+    nd = len(padded)
+    start = 0
+    for axis in range(nd):
+        steps = np.arange(winner.shape[2 + axis]) * (stride[axis] * pitch[axis])
+        start = start + steps.reshape((-1,) + (1,) * (nd - 1 - axis))
+    return offset_position[winner] + start
 
 
 class MaxPool(Function):
@@ -77,17 +84,21 @@ class MaxPool(Function):
 
     def backward(self, grad):
         a = self.attrs
-        index = _plane_index(self.winner, self.input_shape[2:], a["kernel_size"], a["stride"], a["padding"], a["dilation"])
+        _, pads = _geometry(self.input_shape[2:], a["kernel_size"], a["stride"], a["padding"], a["dilation"], a["ceil_mode"])
+        padded = tuple(n + before + after for n, (before, after) in zip(self.input_shape[2:], pads))
+        index = _argmax_index(self.winner, a["kernel_size"], a["stride"], a["dilation"], padded)
         disjoint = all(s >= d * (k - 1) + 1 for k, s, d in zip(a["kernel_size"], a["stride"], a["dilation"]))
-        return MaxPoolGrad.apply(grad, index=index, input_shape=self.input_shape, disjoint=disjoint)
+        return MaxPoolGrad.apply(grad, index=index, input_shape=self.input_shape, padding=pads, disjoint=disjoint)
 
 
 class MaxPoolGrad(Function):
-    """Scatter dL/dout to the arg-max positions ``index`` (per input plane): max pooling's
-    backward. Linear in ``grad``; its own backward gathers from the same positions."""
+    """Scatter dL/dout to the arg-max positions ``index`` (in each padded input plane):
+    max pooling's backward. Linear in ``grad``; its own backward gathers from the same
+    positions."""
 
-    def forward(self, grad, *, index, input_shape, disjoint):
-        planes, plane_size = math.prod(input_shape[:2]), math.prod(input_shape[2:])
+    def forward(self, grad, *, index, input_shape, padding, disjoint):
+        padded = input_shape[:2] + tuple(n + before + after for n, (before, after) in zip(input_shape[2:], padding))
+        planes, plane_size = math.prod(padded[:2]), math.prod(padded[2:])
         self.flat = (index.reshape(planes, -1) + np.arange(0, planes * plane_size, plane_size)[:, None]).ravel()
         self.grad_shape = grad.shape
         if disjoint:
@@ -95,10 +106,12 @@ class MaxPoolGrad(Function):
             out[self.flat] = grad.ravel()
         else:
             out = np.bincount(self.flat, weights=grad.ravel(), minlength=planes * plane_size).astype(grad.dtype)
-        return out.reshape(input_shape)
+        return out.reshape(padded)[interior(input_shape[2:], padding)]
 
     def backward(self, grad_input):
-        return grad_input.reshape(-1)[self.flat].reshape(self.grad_shape)
+        widths = [w for before, after in reversed(self.attrs["padding"]) for w in (before, after)]
+        padded = pad_tensor(grad_input, widths) if any(widths) else grad_input
+        return padded.reshape(-1)[self.flat].reshape(self.grad_shape)
 
 
 def _divisor(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
@@ -153,11 +166,7 @@ class AvgPoolGrad(Function):
 def _pool_arguments(op, nd, x, kernel_size, stride, padding, dilation):
     """Check the input and normalise the window arguments to tuples of ``nd`` ints."""
     x = x if isinstance(x, Tensor) else Tensor(x)
-    letters = "L" if nd == 1 else "H, W"
-    if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(
-            f"{op}: expected a {nd + 1}-D (C, {letters}) or {nd + 2}-D (N, C, {letters}) input, got shape {tuple(x.shape)}"
-        )
+    check_input(op, x, nd)
     kernel_size = as_tuple(kernel_size, nd, op, "kernel_size")
     stride = kernel_size if stride is None or stride == () or stride == [] else as_tuple(stride, nd, op, "stride")
     padding = as_tuple(padding, nd, op, "padding")
@@ -195,7 +204,12 @@ def _max_pool(op, nd, x, kernel_size, stride, padding, dilation, ceil_mode, retu
         return values
     batch = x.data if x.ndim == nd + 2 else x.data[None]
     _, winner = _max_and_winner(batch, keep_winner=True, **hyper)
-    indices = _plane_index(winner, batch.shape[2:], kernel_size, stride, padding, dilation).astype(np.int64)
+    _, pads = _geometry(batch.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
+    padded = tuple(n + before + after for n, (before, after) in zip(batch.shape[2:], pads))
+    index = np.unravel_index(_argmax_index(winner, kernel_size, stride, dilation, padded), padded)
+    # An arg-max lands in the padding only if a whole window is -inf; keep it inside.
+    coordinates = [np.clip(i - p, 0, n - 1) for i, p, n in zip(index, padding, batch.shape[2:])]
+    indices = np.ravel_multi_index(coordinates, batch.shape[2:]).astype(np.int64)
     return values, Tensor(indices if x.ndim == nd + 2 else indices[0])
 
 
@@ -265,8 +279,7 @@ def adaptive_avg_pool2d(input, output_size):
     ceil((i + 1) n / o) - 1; the windows are separable, so this is A_h^T @ x @ A_w with
     two constant averaging matrices (and its gradient comes from matmul's)."""
     x = input if isinstance(input, Tensor) else Tensor(input)
-    if x.ndim not in (3, 4):
-        raise ValueError(f"adaptive_avg_pool2d: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape {tuple(x.shape)}")
+    check_input("adaptive_avg_pool2d", x, 2)
     sizes = (output_size, output_size) if output_size is None or isinstance(output_size, (int, np.integer)) else tuple(output_size)
     if len(sizes) != 2:
         raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}")

@@ -100,6 +100,15 @@ def interior(spatial, padding):
     )
 
 
+def check_input(op, x, nd):
+    """Raise unless ``x`` is (N, C, *spatial) or unbatched (C, *spatial) with ``nd`` spatial dimensions."""
+    if x.ndim not in (nd + 1, nd + 2):
+        letters = ", ".join(("L",) if nd == 1 else ("D", "H", "W")[-nd:])
+        raise ValueError(
+            f"{op}: expected a {nd + 1}-D (C, {letters}) or {nd + 2}-D (N, C, {letters}) input, got shape {tuple(x.shape)}"
+        )
+
+
 def as_tuple(value, n, op, name):
     """``3`` -> ``(3, 3)`` for n = 2; a sequence must have n integers."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):

@@ -52,6 +52,8 @@ class Module:
             modules.pop(name, None)
             buffers.pop(name, None)
             params[name] = value
+            if value.name is None:
+                value.name = name  # graph drawings label it "weight", inside its layer's cluster
         elif name in params:
             if value is not None:
                 raise TypeError(

@@ -33,3 +33,5 @@ from .loss import (
 from .normalization import batch_norm, group_norm, layer_norm
 
 # Convolution, pooling and recurrent functions are imported below, one line per family.
+from .conv import conv1d, conv2d
+from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d

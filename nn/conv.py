@@ -1,0 +1,127 @@
+"""Convolution layers, as PyTorch's: ``Conv1d`` and ``Conv2d``.
+
+out[n, o] = bias[o] + sum over c, k of weight[o, c, k] * x[n, c, stride * p + dilation * k - padding]
+
+A cross-correlation (the kernel is not flipped) whose weights are shared by every
+position: a convolution is a dense layer with a banded (Toeplitz) weight matrix, and a
+shared weight's gradient is the sum of its gradients at every position.
+"""
+import math
+
+import numpy as np
+
+import autograd_core as ag
+from autograd_core.windows import as_tuple, check_input
+
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+class _ConvNd(Module):
+    """What Conv1d and Conv2d share: parameters, initialisation, padding modes."""
+
+    dims = 0
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True, padding_mode="zeros", dtype=None):
+        super().__init__()
+        name, nd = type(self).__name__, self.dims
+        if groups < 1 or in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must be divisible by groups ({groups})"
+            )
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size = as_tuple(kernel_size, nd, name, "kernel_size")
+        self.stride = as_tuple(stride, nd, name, "stride")
+        self.dilation = as_tuple(dilation, nd, name, "dilation")
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(f"{name}: padding must be an int, a tuple, 'valid' or 'same'; got {padding!r}")
+            if padding == "same" and any(s != 1 for s in self.stride):
+                raise ValueError(f"{name}: padding='same' is not supported for strided convolutions (stride {self.stride})")
+            self.padding = padding
+        else:
+            self.padding = as_tuple(padding, nd, name, "padding")
+        self.groups, self.padding_mode = groups, padding_mode
+        dtype = np.float32 if dtype is None else dtype
+        self.weight = Parameter(np.empty((out_channels, in_channels // groups) + self.kernel_size, dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty(out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """PyTorch's default: weight ~ kaiming_uniform_(a=sqrt(5)), i.e. U(-b, b) with
+        b = 1 / sqrt(fan_in), and bias from the same range; fan_in = in_channels / groups
+        * prod(kernel_size)."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def _mode_padding(self):
+        """The flat (last dimension first) padding tuple for ``autograd_core.pad``."""
+        if self.padding == "valid":
+            return (0, 0) * self.dims
+        if self.padding == "same":
+            totals = [d * (k - 1) for k, d in zip(self.kernel_size, self.dilation)]
+            return tuple(w for t in reversed(totals) for w in (t // 2, t - t // 2))
+        return tuple(p for p in reversed(self.padding) for _ in range(2))
+
+    def forward(self, input):
+        convolve = F.conv1d if self.dims == 1 else F.conv2d
+        if self.padding_mode == "zeros":
+            return convolve(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        check_input(type(self).__name__, input, self.dims)
+        padded = ag.pad(input, self._mode_padding(), mode=self.padding_mode)
+        return convolve(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+
+    def extra_repr(self):
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,) * self.dims:
+            text += f", padding={self.padding}"
+        if self.dilation != (1,) * self.dims:
+            text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
+        return text
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution over (N, C_in, L) (or unbatched (C_in, L)) giving (N, C_out, L_out),
+    L_out = floor((L + 2 padding - dilation (kernel_size - 1) - 1) / stride) + 1.
+
+    ``weight``: (out_channels, in_channels / groups, kernel_size); ``bias``: (out_channels,).
+    ``padding``: int, 'valid' or 'same'; ``padding_mode``: 'zeros', 'reflect', 'replicate'
+    or 'circular'; ``groups``: channel groups convolved separately (in_channels is depthwise).
+    """
+
+    dims = 1
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution over (N, C_in, H, W) (or unbatched (C_in, H, W)) giving
+    (N, C_out, H_out, W_out), with H_out = floor((H + 2 padding - dilation (kh - 1) - 1) /
+    stride) + 1, i.e. floor((W - F + 2P) / S) + 1 undilated; W_out likewise.
+
+    ``weight``: (out_channels, in_channels / groups, kh, kw); ``bias``: (out_channels,);
+    so out_channels filters of size kh x kw x in_channels have
+    out_channels * (in_channels * kh * kw + 1) parameters (six 5x5x3 filters: 456).
+    ``kernel_size``, ``stride``, ``padding``, ``dilation``: ints or pairs; ``padding`` also
+    'valid' or 'same'. ``padding_mode``: 'zeros', 'reflect', 'replicate' or 'circular'.
+    ``groups``: channel groups convolved separately (``groups = in_channels`` is depthwise).
+    """
+
+    dims = 2
