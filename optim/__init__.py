@@ -1,10 +1,15 @@
 """optim: optimizers and learning-rate schedules; they see parameters, never layers.
 
->>> opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
->>> for x, y in loader:
-...     opt.zero_grad()
-...     loss_fn(model(x), y).backward()
-...     opt.step()
+The training loop, as in PyTorch::
+
+    optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+
+Also here: ``optim.lr_scheduler`` (learning-rate schedules), ``EarlyStopping``, and the
+``l1_penalty``/``l2_penalty`` regularisation terms.
 """
 from . import lr_scheduler
 from .adagrad import Adagrad
