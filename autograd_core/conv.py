@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from .function import Function
+from .shape import pad as pad_tensor
 from .tensor import Tensor
 from .windows import add_windows, as_tuple, check_input, filled, interior, output_size, pad, windows
 
@@ -201,7 +202,12 @@ def _padding(op, padding, kernel, stride, dilation):
     return tuple((p, p) for p in sizes)
 
 
-def _convolve(op, nd, x, weight, bias, stride, padding, dilation, groups):
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _convolve(op, nd, x, weight, bias, stride, padding, dilation, groups, padding_mode):
+    if padding_mode not in PADDING_MODES:
+        raise ValueError(f"{op}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
     x = x if isinstance(x, Tensor) else Tensor(x)
     weight = weight if isinstance(weight, Tensor) else Tensor(weight)
     check_input(op, x, nd)
@@ -238,22 +244,27 @@ def _convolve(op, nd, x, weight, bias, stride, padding, dilation, groups):
             )
     if not batched:
         x = x.unsqueeze(0)
+    if padding_mode != "zeros":
+        x = pad_tensor(x, [w for pair in reversed(pads) for w in pair], mode=padding_mode)
+        pads = ((0, 0),) * nd
     hyper = dict(stride=stride, padding=pads, dilation=dilation, groups=int(groups))
     out = Conv.apply(x, weight, **hyper) if bias is None else Conv.apply(x, weight, bias, **hyper)
     return out if batched else out.squeeze(0)
 
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, *, padding_mode="zeros"):
     """1-D convolution (cross-correlation) of ``input`` (N, C, L) or (C, L) with ``weight``
     (out_channels, C / groups, k), as ``torch.nn.functional.conv1d``.
 
     ``padding`` is an int (zeros on both sides), 'valid' (none) or 'same' (output length
     = input length; stride 1 only). Output length: floor((L + 2P - dilation (k - 1) - 1) / S) + 1.
+    ``padding_mode`` ('zeros', 'reflect', 'replicate', 'circular') goes beyond torch's
+    functional form, which pads with zeros only, and does what its layers' argument does.
     """
-    return _convolve("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+    return _convolve("conv1d", 1, input, weight, bias, stride, padding, dilation, groups, padding_mode)
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, *, padding_mode="zeros"):
     """2-D convolution (cross-correlation) of ``input`` (N, C, H, W) or (C, H, W) with
     ``weight`` (out_channels, C / groups, kh, kw), as ``torch.nn.functional.conv2d``.
 
@@ -261,5 +272,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     'valid' or 'same'. ``groups`` splits the channels into independent convolutions
     (``groups = C`` is depthwise). Output size per dimension:
     floor((W + 2P - dilation (F - 1) - 1) / S) + 1, i.e. floor((W - F + 2P) / S) + 1 undilated.
+    ``padding_mode`` ('zeros', 'reflect', 'replicate', 'circular'; keyword only) is the
+    layers' argument, which torch's functional form lacks.
     """
-    return _convolve("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+    return _convolve("conv2d", 2, input, weight, bias, stride, padding, dilation, groups, padding_mode)

@@ -47,13 +47,12 @@ def class_target_weights(
         if weight.shape != (num_classes,):
             raise ValueError(f"{op}: weight of shape {weight.shape} does not match {num_classes} classes")
         sample_weight = weight[safe] * valid
-    q = np.zeros((target.shape[0], num_classes) + target.shape[1:], dtype=dtype)
-    np.put_along_axis(q, safe[:, None], ((1 - label_smoothing) * sample_weight)[:, None], axis=1)
+    classes = np.arange(num_classes).reshape((1, -1) + (1,) * (target.ndim - 1))
+    q = (classes == safe[:, None]) * ((1 - label_smoothing) * sample_weight)[:, None]
     if label_smoothing:
         per_class = np.ones(num_classes, dtype) if weight is None else weight
-        spread = (label_smoothing / num_classes) * per_class.reshape((1, -1) + (1,) * (target.ndim - 1))
-        q += spread * valid[:, None]
-    return q, sample_weight
+        q += (label_smoothing / num_classes) * per_class.reshape(classes.shape) * valid[:, None]
+    return q.astype(dtype, copy=False), sample_weight
 
 
 class CrossEntropy(Function):

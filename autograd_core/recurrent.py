@@ -33,6 +33,7 @@ import functools
 import numpy as np
 
 from . import grad_mode
+from .elementwise import where
 from .engine import grad as _grad
 from .function import Function
 from .linalg import linear
@@ -92,6 +93,11 @@ def _activation_slope(act, pattern):
     (1 + t)(1 - t) for a tanh block, i.e. (act - low) (1 - act) with low = 1 - scale."""
     scale = _gate_scale(pattern, act.shape[-1] // len(pattern), act.dtype)
     return (act + (scale - 1)) * (1 - act)
+
+
+def _keep_masked(new_state, state, mask):
+    """The new state in the rows ``mask`` selects, the old one elsewhere (Tensor ops)."""
+    return new_state if mask is None else where(mask, new_state, state)
 
 
 class RecurrentStep(Function):
@@ -179,12 +185,6 @@ class RecurrentStep(Function):
         grads = iter(_grad(out, wanted, grad, create_graph=True, allow_unused=True))
         return tuple(next(grads) if need else None for need in self.needs_input_grad)
 
-    @staticmethod
-    def _keep_masked(new_state, state, mask):
-        from .elementwise import where
-
-        return new_state if mask is None else where(mask, new_state, state)
-
 
 class RNNStep(RecurrentStep):
     """h' = tanh(W_ih x + b_ih + W_hh h + b_hh), or relu with ``nonlinearity="relu"``."""
@@ -212,7 +212,7 @@ class RNNStep(RecurrentStep):
     def reference(x, state, w_ih, w_hh, b_ih=None, b_hh=None, mask=None, nonlinearity="tanh"):
         pre = linear(x, w_ih, b_ih) + linear(state, w_hh, b_hh)
         new_state = pre.tanh() if nonlinearity == "tanh" else pre.relu()
-        return RecurrentStep._keep_masked(new_state, state, mask)
+        return _keep_masked(new_state, state, mask)
 
 
 class LSTMStep(RecurrentStep):
@@ -268,7 +268,7 @@ class LSTMStep(RecurrentStep):
         i, f, g, o = (linear(x, w_ih, b_ih) + linear(h, w_hh, b_hh)).split(w_hh.shape[1], dim=1)
         c_new = f.sigmoid() * c + i.sigmoid() * g.tanh()
         h_new = o.sigmoid() * c_new.tanh()
-        return RecurrentStep._keep_masked(stack([h_new, c_new]), state, mask)
+        return _keep_masked(stack([h_new, c_new]), state, mask)
 
 
 class GRUStep(RecurrentStep):
@@ -315,7 +315,7 @@ class GRUStep(RecurrentStep):
         h_r, h_z, h_n = linear(state, w_hh, b_hh).split(w_hh.shape[1], dim=1)
         r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
         n = (x_n + r * h_n).tanh()
-        return RecurrentStep._keep_masked((1 - z) * n + z * state, state, mask)
+        return _keep_masked((1 - z) * n + z * state, state, mask)
 
 
 def rnn_step(x, state, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh", x_gates=None, mask=None):

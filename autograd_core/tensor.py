@@ -100,8 +100,9 @@ class Tensor:
 
     @property
     def size(self):
-        """The number of elements, as NumPy's ``size`` (PyTorch's ``numel()``)."""
-        return self.data.size
+        """The number of elements, as NumPy's ``size``; called, the shape, as PyTorch's
+        ``size()``: ``x.size == 12``, ``x.size() == (3, 4)``, ``x.size(0) == 3``."""
+        return _Size(self.data.shape, self.data.size)
 
     def numel(self):
         return self.data.size
@@ -530,6 +531,18 @@ def _index_arg(index):
     if isinstance(index, list):
         return np.asarray(index)
     return index
+
+
+class _Size(int):
+    """An element count that, called, answers with the shape (see ``Tensor.size``)."""
+
+    def __new__(cls, shape, count):
+        size = int.__new__(cls, count)
+        size.shape = shape
+        return size
+
+    def __call__(self, dim=None):
+        return self.shape if dim is None else self.shape[dim]
 
 
 class _HookHandle:

@@ -14,36 +14,27 @@ def _data():
     return x, target
 
 
-def _ours(layer_name):
-    def setup():
+def _libraries(framework):
+    """(layers, optimizers, array-to-tensor) of our library or of PyTorch, seeded."""
+    if framework == "ours":
         import autograd_core as ag
         import nn
         import optim
 
         ag.manual_seed(0)
-        model = getattr(nn, layer_name)(INPUT, HIDDEN)
-        optimizer = optim.Adam(model.parameters(), lr=1e-3)
-        x, target = (ag.Tensor(a) for a in _data())
+        return nn, optim, ag.Tensor
+    import torch
 
-        def step():
-            optimizer.zero_grad()
-            output, _ = model(x)
-            ((output - target) ** 2).mean().backward()
-            optimizer.step()
-
-        return step
-
-    return setup
+    torch.manual_seed(0)
+    return torch.nn, torch.optim, torch.from_numpy
 
 
-def _torch(layer_name):
+def _training_step(layer_name, framework):
     def setup():
-        import torch
-
-        torch.manual_seed(0)
-        model = getattr(torch.nn, layer_name)(INPUT, HIDDEN)
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-        x, target = (torch.from_numpy(a) for a in _data())
+        layers, optimizers, as_tensor = _libraries(framework)
+        model = getattr(layers, layer_name)(INPUT, HIDDEN)
+        optimizer = optimizers.Adam(model.parameters(), lr=1e-3)
+        x, target = (as_tensor(a) for a in _data())
 
         def step():
             optimizer.zero_grad()
@@ -59,8 +50,8 @@ def _torch(layer_name):
 CASES = [
     Case(
         f"rnn: {name} training step (in {INPUT}, hidden {HIDDEN}, {STEPS} steps, batch {BATCH}, Adam)",
-        ours=_ours(name),
-        torch=_torch(name),
+        ours=_training_step(name, "ours"),
+        torch=_training_step(name, "torch"),
         target=1.0,
         repeats=15,
     )

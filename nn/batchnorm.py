@@ -5,9 +5,8 @@ import numpy as np
 from autograd_core import Tensor
 
 from . import functional as F
-from . import init
 from .module import Module
-from .parameter import Parameter
+from .normalization import register_affine, reset_affine
 
 
 class _BatchNorm(Module):
@@ -29,13 +28,8 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
+        register_affine(self, num_features, dtype, affine, affine)
         dtype = np.float32 if dtype is None else dtype
-        if affine:
-            self.weight = Parameter(np.ones(num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dtype)))
             self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dtype)))
@@ -55,9 +49,7 @@ class _BatchNorm(Module):
     def reset_parameters(self):
         """Running statistics reset; weight 1, bias 0."""
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input):
         if input.ndim not in self.expected_dims:

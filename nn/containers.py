@@ -38,15 +38,18 @@ class ModuleList(Module):
         self.extend(modules)
 
     def append(self, module):
+        """Add ``module`` at the end."""
         self.add_module(str(len(self._modules)), module)
         return self
 
     def extend(self, modules):
+        """Add each of ``modules`` at the end."""
         for module in modules:
             self.append(module)
         return self
 
     def insert(self, index, module):
+        """Insert ``module`` before position ``index``."""
         modules = list(self._modules.values())
         modules.insert(index, module)
         self._renumber(modules)
@@ -111,11 +114,13 @@ class ModuleDict(Module):
         return self._modules.items()
 
     def pop(self, key):
+        """Remove the module ``key`` and return it."""
         module = self._modules[key]
         del self[key]
         return module
 
     def update(self, modules):
+        """Add or replace modules from a dict or from (key, module) pairs."""
         items = modules.items() if hasattr(modules, "items") else modules
         for key, module in items:
             self[key] = module

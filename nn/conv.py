@@ -10,15 +10,13 @@ import math
 
 import numpy as np
 
-import autograd_core as ag
-from autograd_core.windows import as_tuple, check_input
+from autograd_core.conv import PADDING_MODES
+from autograd_core.windows import as_tuple
 
 from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
-
-PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 class _ConvNd(Module):
@@ -67,22 +65,10 @@ class _ConvNd(Module):
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
             init.uniform_(self.bias, -bound, bound)
 
-    def _mode_padding(self):
-        """The flat (last dimension first) padding tuple for ``autograd_core.pad``."""
-        if self.padding == "valid":
-            return (0, 0) * self.dims
-        if self.padding == "same":
-            totals = [d * (k - 1) for k, d in zip(self.kernel_size, self.dilation)]
-            return tuple(w for t in reversed(totals) for w in (t // 2, t - t // 2))
-        return tuple(p for p in reversed(self.padding) for _ in range(2))
-
     def forward(self, input):
         convolve = F.conv1d if self.dims == 1 else F.conv2d
-        if self.padding_mode == "zeros":
-            return convolve(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
-        check_input(type(self).__name__, input, self.dims)
-        padded = ag.pad(input, self._mode_padding(), mode=self.padding_mode)
-        return convolve(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return convolve(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups,
+                        padding_mode=self.padding_mode)
 
     def extra_repr(self):
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"

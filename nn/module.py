@@ -95,6 +95,8 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: {name!r} must be a Parameter or None, got {type(param).__name__}")
         self._parameters[name] = param
+        if param is not None and param.name is None:
+            param.name = name
         object.__setattr__(self, name, param)
 
     def register_buffer(self, name, tensor, persistent=True):
@@ -149,15 +151,18 @@ class Module:
                 yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name)
 
     def modules(self):
+        """This module and every submodule, each once."""
         for _, module in self.named_modules():
             yield module
 
     def named_children(self):
+        """(name, module) for the direct submodules."""
         for name, child in self._modules.items():
             if child is not None:
                 yield name, child
 
     def children(self):
+        """The direct submodules."""
         for _, child in self.named_children():
             yield child
 
@@ -176,13 +181,16 @@ class Module:
         yield from self._named_members("_parameters", prefix, recurse)
 
     def parameters(self, recurse=True):
+        """Every parameter (of submodules too unless ``recurse=False``): what an optimizer updates."""
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
     def named_buffers(self, prefix="", recurse=True):
+        """(path, buffer) pairs: running statistics and other state that is not learned."""
         yield from self._named_members("_buffers", prefix, recurse)
 
     def buffers(self, recurse=True):
+        """Every buffer, each once."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
@@ -249,9 +257,11 @@ class Module:
         return self
 
     def float(self):
+        """``to(float32)``."""
         return self.to(np.float32)
 
     def double(self):
+        """``to(float64)``, as gradient checks need."""
         return self.to(np.float64)
 
     # -- state ------------------------------------------------------------------------

@@ -9,6 +9,28 @@ from .module import Module
 from .parameter import Parameter
 
 
+def register_affine(module, shape, dtype, weight=True, bias=True):
+    """Register the learned scale ``weight`` (ones) and shift ``bias`` (zeros) of
+    ``shape`` that follow a normalisation, or None for each one switched off."""
+    dtype = np.float32 if dtype is None else dtype
+    if weight:
+        module.weight = Parameter(np.ones(shape, dtype=dtype))
+    else:
+        module.register_parameter("weight", None)
+    if bias:
+        module.bias = Parameter(np.zeros(shape, dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
+
+
+def reset_affine(module):
+    """Scale 1 and shift 0 again (those the module has)."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class LayerNorm(Module):
     """y = (x - mean) / sqrt(var + eps) * weight + bias, mean and biased variance taken
     over the last dimensions given by ``normalized_shape``, separately for each example;
@@ -19,22 +41,11 @@ class LayerNorm(Module):
         self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        dtype = np.float32 if dtype is None else dtype
-        if elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-        if elementwise_affine and bias:
-            self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        register_affine(self, self.normalized_shape, dtype, elementwise_affine, elementwise_affine and bias)
 
     def reset_parameters(self):
         """weight 1, bias 0."""
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -57,19 +68,11 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        dtype = np.float32 if dtype is None else dtype
-        if affine:
-            self.weight = Parameter(np.ones(num_channels, dtype=dtype))
-            self.bias = Parameter(np.zeros(num_channels, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        register_affine(self, num_channels, dtype, affine, affine)
 
     def reset_parameters(self):
         """weight 1, bias 0."""
-        if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)

@@ -23,6 +23,11 @@ Variable-length batches: ``forward(input, hx, lengths=...)`` takes each sequence
 Steps past a sequence's end leave its state unchanged and get no gradient, so h_n is the
 state after its last real step (the reverse direction starts at its last real step), and
 the output there is zero, as PyTorch's packed sequences give after ``pad_packed_sequence``.
+
+Speed note: an input that itself requires grad (an embedding's output, say) is cut into
+time steps by indexing, and the gradients of the T slices are summed into one array of the
+input's full size, which costs a pass over that array per step. Inputs that are data (or
+one-hot codes) skip this, and so do the layers above the first, whose inputs stay per step.
 """
 import warnings
 
@@ -34,6 +39,11 @@ from autograd_core.recurrent import GRUStep, LSTMStep, RNNStep, input_gates
 from . import functional as F
 from .module import Module
 from .rnn_cells import as_tensor, check_dtype, register_recurrent_weights, reset_recurrent_parameters
+
+
+def _suffix(layer, direction):
+    """PyTorch's parameter-name suffix: ``_l0``, ``_l0_reverse``, ``_l1``..."""
+    return f"_l{layer}" + ("_reverse" if direction else "")
 
 
 class RNNBase(Module):
@@ -64,19 +74,12 @@ class RNNBase(Module):
         self.batch_first = batch_first
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
-        self._flat_weights_names = []
         directions = 2 if bidirectional else 1
         for layer in range(num_layers):
             for direction in range(directions):
-                suffix = f"_l{layer}" + ("_reverse" if direction else "")
                 layer_input = input_size if layer == 0 else hidden_size * directions
-                params = register_recurrent_weights(
-                    self, suffix, layer_input, hidden_size, self.step.gates, bias, dtype
-                )
-                self._flat_weights_names.extend(
-                    f"{kind}{suffix}"
-                    for kind, p in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), params)
-                    if p is not None
+                register_recurrent_weights(
+                    self, _suffix(layer, direction), layer_input, hidden_size, self.step.gates, bias, dtype
                 )
         self.reset_parameters()
 
@@ -100,7 +103,7 @@ class RNNBase(Module):
                 for k in range(self.num_layers * self.num_directions)]
 
     def _direction_weights(self, layer, direction):
-        suffix = f"_l{layer}" + ("_reverse" if direction else "")
+        suffix = _suffix(layer, direction)
         return [getattr(self, f"{kind}{suffix}") for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
 
     def _step_options(self):
@@ -193,7 +196,7 @@ class RNNBase(Module):
         time_axis = 1 if (x.ndim == 3 and self.batch_first) else 0
         if x.shape[time_axis] == 0:
             raise ValueError(f"{name}: input of shape {tuple(x.shape)} has no time steps")
-        check_dtype(self, x, self.weight_ih_l0)
+        check_dtype(self, x, self.weight_ih_l0, "input")
         return x
 
     def _initial_hidden(self, hx, batch, batched, what):
@@ -208,6 +211,7 @@ class RNNBase(Module):
                 f"{type(self).__name__}: expected {what} of shape {expected} (num_layers * num_directions, "
                 f"{'batch, ' if batched else ''}hidden_size) for this input, got {tuple(hx.shape)}"
             )
+        check_dtype(self, hx, self.weight_hh_l0, what)
         return hx if batched else hx.unsqueeze(1)
 
     def _initial_states(self, hx, batch, batched):

@@ -21,7 +21,7 @@ from .parameter import Parameter
 
 def register_recurrent_weights(module, suffix, input_size, hidden_size, gates, bias, dtype):
     """Give ``module`` the parameters ``weight_ih{suffix}``, ``weight_hh{suffix}``,
-    ``bias_ih{suffix}``, ``bias_hh{suffix}`` (or None biases); return them in that order."""
+    ``bias_ih{suffix}`` and ``bias_hh{suffix}`` (None without ``bias``)."""
     dtype = np.float32 if dtype is None else dtype
     names = [f"{kind}{suffix}" for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
     rows = gates * hidden_size
@@ -31,7 +31,6 @@ def register_recurrent_weights(module, suffix, input_size, hidden_size, gates, b
             module.register_parameter(name, None)
         else:
             setattr(module, name, Parameter(np.empty(shape, dtype=dtype)))
-    return [getattr(module, name) for name in names]
 
 
 def reset_recurrent_parameters(module):
@@ -42,13 +41,15 @@ def reset_recurrent_parameters(module):
 
 
 def as_tensor(value):
+    """``value`` as a Tensor (arrays and lists are wrapped)."""
     return value if isinstance(value, Tensor) else Tensor(value)
 
 
-def check_dtype(module, x, weight):
+def check_dtype(module, x, weight, what):
+    """Refuse to mix dtypes (as PyTorch does) rather than silently compute in the wider one."""
     if x.dtype != weight.dtype:
         raise TypeError(
-            f"{type(module).__name__}: input has dtype {x.dtype} but the weights have dtype {weight.dtype} "
+            f"{type(module).__name__}: {what} has dtype {x.dtype} but the weights have dtype {weight.dtype} "
             "(convert one of them, e.g. model.double() or x.float())"
         )
 
@@ -78,7 +79,7 @@ class RNNCellBase(Module):
                 f"{type(self).__name__}: expected input of shape (batch, {self.input_size}) or "
                 f"({self.input_size},), got {tuple(x.shape)}"
             )
-        check_dtype(self, x, self.weight_ih)
+        check_dtype(self, x, self.weight_ih, "input")
         return (x, True) if x.ndim == 2 else (x.reshape(1, -1), False)
 
     def _batched_state(self, hx, batch, batched, what="hx"):
@@ -92,6 +93,7 @@ class RNNCellBase(Module):
                 f"{type(self).__name__}: expected {what} of shape {expected} for an input with "
                 f"{'batch size ' + str(batch) if batched else 'no batch dimension'}, got {tuple(hx.shape)}"
             )
+        check_dtype(self, hx, self.weight_hh, what)
         return hx if batched else hx.reshape(1, -1)
 
     def _weights(self):

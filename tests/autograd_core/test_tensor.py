@@ -195,3 +195,10 @@ def test_inplace_updates(update, expected):
 def test_copy_rejects_a_source_that_does_not_fit():
     with pytest.raises(ValueError, match=r"copy_: source of shape \(2,\) does not fit shape \(3,\)"):
         ag.zeros(3).copy_(np.ones(2))
+
+
+def test_size_is_numpys_count_and_pytorchs_shape_when_called():
+    x = ag.zeros(3, 4)
+    assert x.size == 12 and x.numel() == 12
+    assert x.size() == (3, 4)
+    assert x.size(0) == 3 and x.size(-1) == 4

@@ -1,8 +1,16 @@
-"""Fixtures for the nn tests: a seeded generator, and the library seeded before each test."""
+"""Fixtures for the nn tests (a seeded generator, the library seeded before each test),
+and ``nn_helpers`` made importable."""
+import pathlib
+import sys
+
 import numpy as np
 import pytest
 
 import autograd_core as ag
+
+# The tests import their helpers with ``from nn_helpers import ...``; with pytest's
+# importlib import mode this folder is not on the path by itself.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 
 @pytest.fixture

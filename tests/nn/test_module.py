@@ -239,3 +239,11 @@ def test_loads_a_pytorch_state_dict():
     x = np.random.default_rng(1).standard_normal((5, 3)).astype(np.float32)
     np.testing.assert_allclose(model(ag.Tensor(x)).data, reference(torch.from_numpy(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
     assert list(model.state_dict()) == list(reference.state_dict())
+
+
+def test_loads_torch_tensors_directly():
+    torch = pytest.importorskip("torch")
+    reference = torch.nn.Linear(3, 2)
+    layer = nn.Linear(3, 2)
+    layer.load_state_dict(reference.state_dict())
+    np.testing.assert_array_equal(layer.weight.data, reference.weight.detach().numpy())

@@ -219,6 +219,8 @@ def test_repr():
         (lambda: nn.GRU(4, 6)(ag.zeros(0, 3, 4)), ValueError, r"GRU: input of shape \(0, 3, 4\) has no time steps"),
         (lambda: nn.LSTM(4, 6)(ag.zeros(5, 3, 4, dtype=np.float64)), TypeError,
          "LSTM: input has dtype float64 but the weights have dtype float32"),
+        (lambda: nn.GRU(4, 6)(ag.zeros(5, 3, 4), ag.zeros(1, 3, 6, dtype=np.float64)), TypeError,
+         "GRU: hx has dtype float64 but the weights have dtype float32"),
         (lambda: nn.LSTM(4, 6, proj_size=2), NotImplementedError, "proj_size"),
         (lambda: nn.GRU(4, 6, num_layers=0), ValueError, "GRU: num_layers must be a positive integer, got 0"),
         (lambda: nn.RNN(4, 6, nonlinearity="gelu"), ValueError, "RNN: unknown nonlinearity 'gelu'"),
