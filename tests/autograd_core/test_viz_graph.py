@@ -205,6 +205,7 @@ def every_op_graph():
     signal, kernel = leaf(1, 2, 5), leaf(1, 2, 2)
     parts += ag.grad((conv.conv1d(signal, kernel) ** 2).sum(), [signal, kernel], create_graph=True)
     parts += ag.grad((x[0] * x[0]).sum(), [x], create_graph=True)
+    parts += ag.grad((x.tanh() + x.sigmoid()).sum(), [x], create_graph=True)
     parts.append(conv.conv2d(leaf(1, 1, 3, 3), leaf(1, 1, 2, 2), padding=1))
     return sum(p.sum() for p in parts)
 
