@@ -33,7 +33,7 @@ _HYPER = ("stride", "padding", "dilation", "groups")
 #: Window matrices are built for a slice of the batch at a time, at most about this many
 #: elements each: the peak memory stays small and the matrix is still in cache when the
 #: matrix product reads it.
-CHUNK_ELEMENTS = 1 << 19
+CHUNK_ELEMENTS = 1 << 18
 
 
 def _hyper(attrs):

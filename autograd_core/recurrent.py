@@ -58,7 +58,8 @@ def input_gates(x, w_ih, b_ih=None):
     """``x W_ih^T + b_ih`` as an array, for a whole sequence at once (one matmul): the part
     of every gate that does not depend on the state, passed to a step as ``x_gates``."""
     x, w_ih, b_ih = (a.data if isinstance(a, Tensor) else a for a in (x, w_ih, b_ih))
-    return _affine(x, w_ih, b_ih)
+    # As one 2-D product: NumPy would loop over the leading axis of a 3-D one.
+    return _affine(x.reshape(-1, x.shape[-1]), w_ih, b_ih).reshape(x.shape[:-1] + (-1,))
 
 
 @functools.lru_cache(maxsize=64)

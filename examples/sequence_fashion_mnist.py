@@ -89,7 +89,10 @@ def main(argv=None):
     print(f"{len(train_images):,} training images, {len(test_images):,} test images, "
           f"{sum(p.size for p in model.parameters()):,} parameters")
 
-    progress = (lambda it, **kw: it) if args.no_progress else __import__("tqdm").tqdm
+    if args.no_progress:
+        progress = lambda batches, **options: batches  # noqa: E731
+    else:
+        from tqdm import tqdm as progress
     start = time.perf_counter()
     for epoch in range(1, args.epochs + 1):
         model.train()

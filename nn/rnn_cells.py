@@ -55,16 +55,17 @@ def check_dtype(module, x, weight, what):
 
 
 class RNNCellBase(Module):
-    """What the three cells share: the parameters, their initialisation, input checks."""
+    """What the three cells share: the parameters, their initialisation, input checks,
+    and one step for a cell whose state is h alone."""
 
-    gates = 1
+    step = RNNStep
 
     def __init__(self, input_size, hidden_size, bias=True, dtype=None):
         super().__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
-        register_recurrent_weights(self, "", input_size, hidden_size, self.gates, bias, dtype)
+        register_recurrent_weights(self, "", input_size, hidden_size, self.step.gates, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -99,6 +100,16 @@ class RNNCellBase(Module):
     def _weights(self):
         return self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
 
+    def _step_options(self):
+        return {}
+
+    def forward(self, input, hx=None):
+        """One step: the new hidden state h', with or without a batch dimension as the input."""
+        x, batched = self._batched_input(input)
+        h = self._batched_state(hx, x.shape[0], batched)
+        h_new = self.step.apply(x, h, *self._weights(), **self._step_options())
+        return h_new if batched else h_new.reshape(-1)
+
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"
         if not self.bias:
@@ -119,11 +130,8 @@ class RNNCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, dtype)
         self.nonlinearity = nonlinearity
 
-    def forward(self, input, hx=None):
-        x, batched = self._batched_input(input)
-        h = self._batched_state(hx, x.shape[0], batched)
-        h_new = RNNStep.apply(x, h, *self._weights(), nonlinearity=self.nonlinearity)
-        return h_new if batched else h_new.reshape(-1)
+    def _step_options(self):
+        return {"nonlinearity": self.nonlinearity}
 
     def extra_repr(self):
         text = super().extra_repr()
@@ -141,7 +149,7 @@ class LSTMCell(RNNCellBase):
     over many steps without vanishing.
     """
 
-    gates = 4
+    step = LSTMStep
 
     def forward(self, input, hx=None):
         x, batched = self._batched_input(input)
@@ -153,7 +161,7 @@ class LSTMCell(RNNCellBase):
             h = self._batched_state(hx[0], x.shape[0], batched, "h")
             c = self._batched_state(hx[1], x.shape[0], batched, "c")
             state = stack([h, c])
-        new_state = LSTMStep.apply(x, state, *self._weights())
+        new_state = self.step.apply(x, state, *self._weights())
         h_new, c_new = new_state[0], new_state[1]
         if not batched:
             return h_new.reshape(-1), c_new.reshape(-1)
@@ -168,10 +176,4 @@ class GRUCell(RNNCellBase):
     state and the candidate n, which keeps a path for gradients through time.
     """
 
-    gates = 3
-
-    def forward(self, input, hx=None):
-        x, batched = self._batched_input(input)
-        h = self._batched_state(hx, x.shape[0], batched)
-        h_new = GRUStep.apply(x, h, *self._weights())
-        return h_new if batched else h_new.reshape(-1)
+    step = GRUStep
