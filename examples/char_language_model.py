@@ -128,7 +128,7 @@ def parse_args(argv=None):
     parser.add_argument("--hidden", type=int, default=256, help="hidden units per layer")
     parser.add_argument("--layers", type=int, default=1, help="stacked recurrent layers")
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout between layers")
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=32, help="parallel streams of text")
     parser.add_argument("--seq-len", type=int, default=50, help="truncated BPTT length")
     parser.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate")

@@ -22,6 +22,7 @@ import autograd_core as ag  # noqa: E402
 import nn  # noqa: E402
 import optim  # noqa: E402
 from nn.data import DataLoader, TensorDataset, load_fashion_mnist  # noqa: E402
+from train_fashion_mnist import accuracy  # noqa: E402  (the convnet example's evaluation loop)
 
 MEAN, STD = 0.2860, 0.3530  # of the training pixels, scaled to [0, 1]
 
@@ -47,16 +48,6 @@ def load(split, limit=None):
     if limit:
         images, labels = images[:limit], labels[:limit]
     return ((images.astype(np.float32) / 255 - MEAN) / STD), labels
-
-
-def accuracy(model, images, labels, batch_size=1000):
-    model.eval()
-    correct = 0
-    with ag.no_grad():
-        for start in range(0, len(images), batch_size):
-            logits = model(ag.Tensor(images[start : start + batch_size]))
-            correct += int((logits.data.argmax(axis=1) == labels[start : start + batch_size]).sum())
-    return correct / len(images)
 
 
 def parse_args(argv=None):

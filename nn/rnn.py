@@ -174,10 +174,9 @@ class RNNBase(Module):
         return sequence
 
     def _hidden_sequence(self, states):
-        """The hidden states of one direction as a (T, B, H) tensor: the states stacked
-        along a new time axis (after the LSTM's h/c axis), then their h part."""
-        time_axis = self.step.state_dims - 2
-        return self.step.hidden(stack(states, dim=time_axis))
+        """The hidden states of one direction as a (T, B, H) tensor."""
+        stacked = stack(states)  # (T, B, H), or (T, 2, B, H) for the LSTM's h and c
+        return stacked if self.step.state_dims == 2 else stacked[:, 0]
 
     # -- checks and the shapes of states --------------------------------------------------
     def _check_input(self, x):

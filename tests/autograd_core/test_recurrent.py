@@ -82,7 +82,8 @@ def test_equations_of_the_three_cells(rng):
     out = lstm_step(x, np.stack([h, c]), w_ih4, w_hh4, b4, None)
     np.testing.assert_allclose(out.data, np.stack([o * np.tanh(c_new), c_new]), rtol=1e-12)
 
-    w_ih3, w_hh3, b_ih3, b_hh3 = rng.standard_normal((12, 3)), rng.standard_normal((12, 4)), *rng.standard_normal((2, 12))
+    w_ih3, w_hh3 = rng.standard_normal((12, 3)), rng.standard_normal((12, 4))
+    b_ih3, b_hh3 = rng.standard_normal((2, 12))
     xg, hg = x @ w_ih3.T + b_ih3, h @ w_hh3.T + b_hh3
     r, z = sigmoid(xg[:, :4] + hg[:, :4]), sigmoid(xg[:, 4:8] + hg[:, 4:8])
     n = np.tanh(xg[:, 8:] + r * hg[:, 8:])

@@ -61,7 +61,9 @@ def test_parameter_names_shapes_and_default_init(cls):
 
 
 @pytest.mark.parametrize("cls", LAYERS)
-@pytest.mark.parametrize("num_layers, bidirectional, batch_first", [(1, False, False), (2, True, True), (3, False, True)])
+@pytest.mark.parametrize(
+    "num_layers, bidirectional, batch_first", [(1, False, False), (2, True, True), (3, False, True)]
+)
 @pytest.mark.parametrize("with_hx", [False, True], ids=["no_hx", "hx"])
 def test_parity_with_torch(cls, num_layers, bidirectional, batch_first, with_hx, rng):
     """Converted PyTorch weights load and give the same outputs, states and gradients."""

@@ -32,7 +32,8 @@ def _flat(out):
 def test_parameters_names_shapes_and_default_init(cls, options, gates):
     cell = cls(10, 20, **options)
     assert [(n, p.shape) for n, p in cell.named_parameters()] == [
-        ("weight_ih", (gates * 20, 10)), ("weight_hh", (gates * 20, 20)), ("bias_ih", (gates * 20,)), ("bias_hh", (gates * 20,))
+        ("weight_ih", (gates * 20, 10)), ("weight_hh", (gates * 20, 20)),
+        ("bias_ih", (gates * 20,)), ("bias_hh", (gates * 20,)),
     ]
     bound = 1 / math.sqrt(20)
     for p in cell.parameters():
@@ -113,7 +114,8 @@ def test_repr():
          r"RNNCell: expected hx of shape \(2, 3\) for an input with batch size 2, got \(3, 3\)"),
         (lambda: nn.RNNCell(4, 3)(ag.zeros(4), ag.zeros(1, 3)), ValueError,
          r"RNNCell: expected hx of shape \(3,\) for an input with no batch dimension, got \(1, 3\)"),
-        (lambda: nn.LSTMCell(4, 3)(ag.zeros(2, 4), ag.zeros(2, 3)), ValueError, r"LSTMCell: hx must be a pair \(h, c\)"),
+        (lambda: nn.LSTMCell(4, 3)(ag.zeros(2, 4), ag.zeros(2, 3)), ValueError,
+         r"LSTMCell: hx must be a pair \(h, c\)"),
         (lambda: nn.LSTMCell(4, 3)(ag.zeros(2, 4), (ag.zeros(2, 3), ag.zeros(2, 4))), ValueError,
          r"LSTMCell: expected c of shape \(2, 3\)"),
         (lambda: nn.GRUCell(4, 3)(ag.zeros(2, 4, dtype=np.float64)), TypeError,
