@@ -83,14 +83,28 @@ def _run_hooks(hooks, grad):
     return grad
 
 
-def _accumulate(store, key, grad):
-    previous = store.get(key)
-    store[key] = grad if previous is None else previous + grad
+def _sum(total, grad, owned):
+    """``total + grad``. When no graph is recorded, ``owned`` holds the ids of sums this
+    pass made itself; those are added into in place, so a weight used at every step of
+    a recurrent net costs one buffer, not one per step. (``None``: always a new sum.)"""
+    if total is None:
+        return grad
+    if owned is not None and id(total) in owned:
+        total.data += grad.data
+        return total
+    total = total + grad
+    if owned is not None:
+        owned.add(id(total))
+    return total
 
 
-def _accumulate_leaf(leaves, leaf, grad):
+def _accumulate(store, key, grad, owned=None):
+    store[key] = _sum(store.get(key), grad, owned)
+
+
+def _accumulate_leaf(leaves, leaf, grad, owned=None):
     entry = leaves.get(id(leaf))
-    leaves[id(leaf)] = (leaf, grad if entry is None else entry[1] + grad)
+    leaves[id(leaf)] = (leaf, _sum(entry[1] if entry is not None else None, grad, owned))
 
 
 def run_backward(outputs, grad_outputs, retain_graph, create_graph, on_node=None):
@@ -111,23 +125,27 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, on_node=None
             _accumulate(node_grads, out.grad_fn, g)
             roots.append(out.grad_fn)
     retained = []
+    owned = None if create_graph else set()
     with set_grad_enabled(create_graph):
         for node in topological_order(roots):
             grad = node_grads.pop(node, None)
             if grad is None:
                 continue
-            backward_node(node, grad, node_grads, leaves, retained, on_node)
+            if owned:
+                # It leaves the pass's hands now (a hook or backward may keep it).
+                owned.discard(id(grad))
+            backward_node(node, grad, node_grads, leaves, retained, on_node, owned)
             if not retain_graph:
                 node._saved = None
     return leaves, retained
 
 
-def backward_node(node, grad, node_grads, leaves, retained, on_node=None):
+def backward_node(node, grad, node_grads, leaves, retained, on_node=None, owned=None):
     """One step of the backward pass: run ``node``'s hooks and backward on ``grad``
     (dL/d its output) and add each input's share to ``node_grads`` (inputs made by a
-    node) or ``leaves``. Returns ``(grad, input_grads)``: the gradient after the hooks,
-    and what ``node_vjp`` gave. ``run_backward`` calls it for every node in turn; the
-    backward stepper calls it one node at a time."""
+    node) or ``leaves`` (see ``_sum`` for ``owned``). Returns ``(grad, input_grads)``:
+    the gradient after the hooks, and what ``node_vjp`` gave. ``run_backward`` calls it
+    for every node in turn; the backward stepper calls it one node at a time."""
     if node._saved is None:
         raise RuntimeError(node._freed_message())
     if node._hooks:
@@ -141,10 +159,9 @@ def backward_node(node, grad, node_grads, leaves, retained, on_node=None):
         if g is None:
             continue
         if isinstance(parent, Tensor):
-            _accumulate_leaf(leaves, parent, g)
+            _accumulate_leaf(leaves, parent, g, owned)
         else:
-            previous = node_grads.get(parent)
-            node_grads[parent] = g if previous is None else previous + g
+            _accumulate(node_grads, parent, g, owned)
     return grad, input_grads
 
 
