@@ -30,9 +30,10 @@ from .windows import add_windows, as_tuple, check_input, filled, interior, outpu
 
 _HYPER = ("stride", "padding", "dilation", "groups")
 
-#: Window matrices are built for a slice of the batch at a time, at most about this many
-#: elements each: the peak memory stays small and the matrix is still in cache when the
-#: matrix product reads it.
+#: Window matrices are built for a slice of the batch at a time, each at most about as
+#: large as the layer's output or this many elements, whichever is larger: the extra memory
+#: stays in proportion to what the layer keeps anyway, and the matrix is still in cache
+#: when the matrix product reads it.
 CHUNK_ELEMENTS = 1 << 18
 
 
@@ -63,8 +64,9 @@ class _Geometry:
         self.columns = self.out[:-1] + (self.padded[-1],) if wide else self.out
         self.tail = (self.kernel[-1] - 1) * dilation[-1] if wide else 0
         self.valid = (Ellipsis, slice(0, self.out[-1]))
-        rows = self.channels * math.prod(self.kernel)
-        self.chunk = max(1, CHUNK_ELEMENTS // max(1, rows * math.prod(self.columns)))
+        per_sample = self.channels * math.prod(self.kernel) * math.prod(self.columns)
+        budget = max(CHUNK_ELEMENTS, self.batch * self.out_channels * math.prod(self.out))
+        self.chunk = max(1, budget // max(1, per_sample))
 
     def chunks(self):
         """(start, stop) of each slice of the batch processed at once."""
@@ -100,7 +102,8 @@ class _Geometry:
 
 
 class Conv(Function):
-    """out[n, o] = bias[o] + sum over c, k of weight[o, c, k] * x_padded[n, c + g(o), stride * p + dilation * k]."""
+    """out[n, o, p] = bias[o] + sum over the channels c of o's group and the kernel offsets k
+    of weight[o, c, k] * x_padded[n, c, stride * p + dilation * k]."""
 
     def forward(self, x, weight, bias=None, *, stride, padding, dilation, groups):
         self.save_for_backward(x, weight)

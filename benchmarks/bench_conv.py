@@ -23,64 +23,60 @@ def _images(shape):
     return np.random.default_rng(0).standard_normal(shape).astype(np.float32)
 
 
-def ours_conv():
-    import autograd_core as ag
-    import nn
-
-    ag.manual_seed(0)
-    layer = nn.Conv2d(16, 32, 3, padding=1)
-    x = ag.Tensor(_images((BATCH, 16, 28, 28)), requires_grad=True)
-    grad = np.ones((BATCH, 32, 28, 28), dtype=np.float32)
+def _forward_backward(layer, x, grad):
+    """Forward and backward through one layer, written once: both libraries spell it the same way."""
 
     def run():
         layer(x).backward(grad)
 
     return run
+
+
+def ours_conv():
+    import autograd_core as ag
+    import nn
+
+    ag.manual_seed(0)
+    x = ag.Tensor(_images((BATCH, 16, 28, 28)), requires_grad=True)
+    return _forward_backward(nn.Conv2d(16, 32, 3, padding=1), x, np.ones((BATCH, 32, 28, 28), dtype=np.float32))
 
 
 def torch_conv():
     import torch
 
     torch.manual_seed(0)
-    layer = torch.nn.Conv2d(16, 32, 3, padding=1)
     x = torch.tensor(_images((BATCH, 16, 28, 28)), requires_grad=True)
-    grad = torch.ones(BATCH, 32, 28, 28)
-
-    def run():
-        layer(x).backward(grad)
-
-    return run
+    return _forward_backward(torch.nn.Conv2d(16, 32, 3, padding=1), x, torch.ones(BATCH, 32, 28, 28))
 
 
 def ours_max_pool():
     import autograd_core as ag
     import nn
 
-    pool = nn.MaxPool2d(2)
     x = ag.Tensor(_images((BATCH, 32, 28, 28)), requires_grad=True)
-    grad = np.ones((BATCH, 32, 14, 14), dtype=np.float32)
-
-    def run():
-        pool(x).backward(grad)
-
-    return run
+    return _forward_backward(nn.MaxPool2d(2), x, np.ones((BATCH, 32, 14, 14), dtype=np.float32))
 
 
 def torch_max_pool():
     import torch
 
-    pool = torch.nn.MaxPool2d(2)
     x = torch.tensor(_images((BATCH, 32, 28, 28)), requires_grad=True)
-    grad = torch.ones(BATCH, 32, 14, 14)
-
-    def run():
-        pool(x).backward(grad)
-
-    return run
+    return _forward_backward(torch.nn.MaxPool2d(2), x, torch.ones(BATCH, 32, 14, 14))
 
 
 def _labels():
     return np.random.default_rng(1).integers(0, 10, BATCH)
+
+
+def _training_step(model, optimizer, loss_fn, x, y):
+    """One training step, written once for both libraries."""
+
+    def step():
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+
+    return step
 
 
 def ours_lenet_step():
@@ -92,14 +88,7 @@ def ours_lenet_step():
     model = nn.models.LeNet5()
     optimizer = optim.SGD(model.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
-    x, y = ag.Tensor(_images((BATCH, 1, 28, 28))), ag.Tensor(_labels())
-
-    def step():
-        optimizer.zero_grad()
-        loss_fn(model(x), y).backward()
-        optimizer.step()
-
-    return step
+    return _training_step(model, optimizer, loss_fn, ag.Tensor(_images((BATCH, 1, 28, 28))), ag.Tensor(_labels()))
 
 
 def torch_lenet_step():
@@ -114,14 +103,7 @@ def torch_lenet_step():
     )
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
-    x, y = torch.from_numpy(_images((BATCH, 1, 28, 28))), torch.from_numpy(_labels())
-
-    def step():
-        optimizer.zero_grad()
-        loss_fn(model(x), y).backward()
-        optimizer.step()
-
-    return step
+    return _training_step(model, optimizer, loss_fn, torch.from_numpy(_images((BATCH, 1, 28, 28))), torch.from_numpy(_labels()))
 
 
 def ours_lenet_memory():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
-from autograd_core import conv, losses, recurrent
+from autograd_core import conv, losses, pooling, recurrent
 from autograd_core.function import Function
 from autograd_core.viz import draw_graph, save_svg, to_svg
 
@@ -207,6 +207,9 @@ def every_op_graph():
     parts += ag.grad((x[0] * x[0]).sum(), [x], create_graph=True)
     parts += ag.grad((x.tanh() + x.sigmoid()).sum(), [x], create_graph=True)
     parts.append(conv.conv2d(leaf(1, 1, 3, 3), leaf(1, 1, 2, 2), padding=1))
+    image = leaf(1, 1, 4, 4)
+    pooled = pooling.max_pool2d(image, 2) + pooling.avg_pool2d(image, 2)
+    parts += ag.grad((pooled**2).sum(), [image], create_graph=True)
     return sum(p.sum() for p in parts)
 
 
