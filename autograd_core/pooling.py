@@ -114,7 +114,7 @@ class MaxPoolGrad(Function):
         return padded.reshape(-1)[self.flat].reshape(self.grad_shape)
 
 
-def _divisor(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+def _divisor(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, dtype):
     """What each window's sum is divided by: ``divisor_override``, or the number of input
     elements the window covers (plus the zero padding it covers, if count_include_pad);
     ceil_mode's overhang never counts."""
@@ -123,7 +123,7 @@ def _divisor(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad
     ones = (1,) * len(spatial)
     out, pads = _geometry(spatial, kernel_size, stride, padding, ones, ceil_mode)
     counted = padding if count_include_pad else (0,) * len(spatial)
-    mask = np.ones((1, 1) + tuple(n + 2 * c for n, c in zip(spatial, counted)))
+    mask = np.ones((1, 1) + tuple(n + 2 * c for n, c in zip(spatial, counted)), dtype=dtype)
     mask = pad(mask, tuple((before - c, after - c) for (before, after), c in zip(pads, counted)))
     return sum_windows(mask, kernel_size, stride, ones, out)
 
@@ -136,7 +136,7 @@ class AvgPool(Function):
         ones = (1,) * len(kernel_size)
         out, pads = _geometry(x.shape[2:], kernel_size, stride, padding, ones, ceil_mode)
         total = sum_windows(pad(x, pads), kernel_size, stride, ones, out)
-        divisor = _divisor(x.shape[2:], kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+        divisor = _divisor(x.shape[2:], kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, x.dtype)
         return np.divide(total, divisor, out=total, casting="unsafe")
 
     def backward(self, grad):
@@ -151,7 +151,7 @@ class AvgPoolGrad(Function):
         spatial, nd = input_shape[2:], len(kernel_size)
         ones = (1,) * nd
         out, pads = _geometry(spatial, kernel_size, stride, padding, ones, ceil_mode)
-        share = grad / _divisor(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+        share = grad / _divisor(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, grad.dtype)
         pieces = np.broadcast_to(share.reshape(share.shape[:2] + ones + out), share.shape[:2] + tuple(kernel_size) + out)
         padded = tuple(n + before + after for n, (before, after) in zip(spatial, pads))
         target = filled(input_shape[:2] + padded, share.dtype)
