@@ -136,7 +136,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, on_node=None
                 owned.discard(id(grad))
             backward_node(node, grad, node_grads, leaves, retained, on_node, owned)
             if not retain_graph:
-                node._saved = None
+                node._release()
     return leaves, retained
 
 

@@ -14,7 +14,7 @@ import tracemalloc
 
 import numpy as np
 
-from common import Case
+from common import Case, training_step
 
 BATCH = 64
 
@@ -68,17 +68,6 @@ def _labels():
     return np.random.default_rng(1).integers(0, 10, BATCH)
 
 
-def _training_step(model, optimizer, loss_fn, x, y):
-    """One training step, written once for both libraries."""
-
-    def step():
-        optimizer.zero_grad()
-        loss_fn(model(x), y).backward()
-        optimizer.step()
-
-    return step
-
-
 def ours_lenet_step():
     import autograd_core as ag
     import nn
@@ -88,7 +77,7 @@ def ours_lenet_step():
     model = nn.models.LeNet5()
     optimizer = optim.SGD(model.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
-    return _training_step(model, optimizer, loss_fn, ag.Tensor(_images((BATCH, 1, 28, 28))), ag.Tensor(_labels()))
+    return training_step(model, optimizer, loss_fn, ag.Tensor(_images((BATCH, 1, 28, 28))), ag.Tensor(_labels()))
 
 
 def torch_lenet_step():
@@ -103,7 +92,7 @@ def torch_lenet_step():
     )
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
-    return _training_step(model, optimizer, loss_fn, torch.from_numpy(_images((BATCH, 1, 28, 28))), torch.from_numpy(_labels()))
+    return training_step(model, optimizer, loss_fn, torch.from_numpy(_images((BATCH, 1, 28, 28))), torch.from_numpy(_labels()))
 
 
 def ours_lenet_memory():

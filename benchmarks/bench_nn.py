@@ -2,7 +2,7 @@
 example (forward, cross-entropy, backward, SGD update), against the same in PyTorch."""
 import numpy as np
 
-from common import Case
+from common import Case, libraries, training_step
 
 SIZES = (784, 256, 256, 10)
 BATCH = 128
@@ -13,54 +13,26 @@ def _data():
     return rng.standard_normal((BATCH, SIZES[0])).astype(np.float32), rng.integers(0, SIZES[-1], BATCH)
 
 
-def ours_mlp_step():
-    import autograd_core as ag
-    import nn
-    import optim
+def _mlp_step(framework):
+    def setup():
+        layers, optimizers, as_tensor = libraries(framework)
+        model = layers.Sequential(
+            layers.Linear(SIZES[0], SIZES[1]), layers.ReLU(),
+            layers.Linear(SIZES[1], SIZES[2]), layers.ReLU(),
+            layers.Linear(SIZES[2], SIZES[3]),
+        )
+        optimizer = optimizers.SGD(model.parameters(), lr=0.01)
+        x, y = (as_tensor(a) for a in _data())
+        return training_step(model, optimizer, layers.CrossEntropyLoss(), x, y)
 
-    ag.manual_seed(0)
-    model = nn.Sequential(
-        nn.Linear(SIZES[0], SIZES[1]), nn.ReLU(), nn.Linear(SIZES[1], SIZES[2]), nn.ReLU(), nn.Linear(SIZES[2], SIZES[3])
-    )
-    loss_fn = nn.CrossEntropyLoss()
-    optimizer = optim.SGD(model.parameters(), lr=0.01)
-    x, y = _data()
-    x = ag.Tensor(x)
-
-    def step():
-        optimizer.zero_grad()
-        loss_fn(model(x), y).backward()
-        optimizer.step()
-
-    return step
-
-
-def torch_mlp_step():
-    import torch
-
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(
-        torch.nn.Linear(SIZES[0], SIZES[1]), torch.nn.ReLU(), torch.nn.Linear(SIZES[1], SIZES[2]), torch.nn.ReLU(),
-        torch.nn.Linear(SIZES[2], SIZES[3]),
-    )
-    loss_fn = torch.nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    x, y = _data()
-    x, y = torch.from_numpy(x), torch.from_numpy(y)
-
-    def step():
-        optimizer.zero_grad()
-        loss_fn(model(x), y).backward()
-        optimizer.step()
-
-    return step
+    return setup
 
 
 CASES = [
     Case(
         "nn: MLP 784-256-256-10 training step (batch 128, ReLU, CE, float32)",
-        ours=ours_mlp_step,
-        torch=torch_mlp_step,
+        ours=_mlp_step("ours"),
+        torch=_mlp_step("torch"),
         target=0.8,
         repeats=50,
         warmup=5,

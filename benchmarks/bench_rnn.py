@@ -2,7 +2,7 @@
 Adam update) of a one-layer LSTM and GRU, against torch.nn.LSTM/GRU with torch.optim.Adam."""
 import numpy as np
 
-from common import Case
+from common import Case, libraries, training_step
 
 INPUT, HIDDEN, STEPS, BATCH = 32, 128, 50, 32
 
@@ -14,35 +14,17 @@ def _data():
     return x, target
 
 
-def _libraries(framework):
-    """(layers, optimizers, array-to-tensor) of our library or of PyTorch, seeded."""
-    if framework == "ours":
-        import autograd_core as ag
-        import nn
-        import optim
-
-        ag.manual_seed(0)
-        return nn, optim, ag.Tensor
-    import torch
-
-    torch.manual_seed(0)
-    return torch.nn, torch.optim, torch.from_numpy
+def _mean_squared_error(output, target):
+    return ((output[0] - target) ** 2).mean()
 
 
 def _training_step(layer_name, framework):
     def setup():
-        layers, optimizers, as_tensor = _libraries(framework)
+        layers, optimizers, as_tensor = libraries(framework)
         model = getattr(layers, layer_name)(INPUT, HIDDEN)
         optimizer = optimizers.Adam(model.parameters(), lr=1e-3)
         x, target = (as_tensor(a) for a in _data())
-
-        def step():
-            optimizer.zero_grad()
-            output, _ = model(x)
-            ((output - target) ** 2).mean().backward()
-            optimizer.step()
-
-        return step
+        return training_step(model, optimizer, _mean_squared_error, x, target)
 
     return setup
 

@@ -6,7 +6,6 @@ A cross-correlation (the kernel is not flipped) whose weights are shared by ever
 position: a convolution is a dense layer with a banded (Toeplitz) weight matrix, and a
 shared weight's gradient is the sum of its gradients at every position.
 """
-import math
 
 import numpy as np
 
@@ -56,14 +55,9 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        """PyTorch's default: weight ~ kaiming_uniform_(a=sqrt(5)), i.e. U(-b, b) with
-        b = 1 / sqrt(fan_in), and bias from the same range; fan_in = in_channels / groups
+        """PyTorch's default (``init.layer_default_``), with fan_in = in_channels / groups
         * prod(kernel_size)."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        init.layer_default_(self.weight, self.bias)
 
     def forward(self, input):
         convolve = F.conv1d if self.dims == 1 else F.conv2d

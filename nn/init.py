@@ -112,6 +112,17 @@ def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", gen
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
+def layer_default_(weight, bias=None, generator=None):
+    """PyTorch's default initialisation of ``Linear`` and ``ConvNd``: the weight by
+    ``kaiming_uniform_(a=sqrt(5))``, i.e. U(-b, b) with b = 1 / sqrt(fan_in), and the
+    bias from the same range."""
+    kaiming_uniform_(weight, a=math.sqrt(5), generator=generator)
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        uniform_(bias, -bound, bound, generator)
+
+
 def lecun_normal_(tensor, generator=None):
     """N(0, 1 / fan_in) (LeCun et al., 1998): the scale for tanh, sigmoid and SELU units."""
     fan_in, _ = _calculate_fan_in_and_fan_out(tensor)

@@ -1,5 +1,4 @@
 """Dense layers: ``Linear`` (y = x W^T + b) and ``Identity`` (y = x)."""
-import math
 
 import numpy as np
 
@@ -41,11 +40,8 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        """Draw fresh weights and bias with the default initialisation."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        """Draw fresh weights and bias with PyTorch's default initialisation."""
+        init.layer_default_(self.weight, self.bias)
 
     def forward(self, input):
         return F.linear(input, self.weight, self.bias)
