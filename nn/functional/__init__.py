@@ -29,6 +29,8 @@ from .loss import (
     l1_loss,
     mse_loss,
     nll_loss,
+    perceptron_loss,
+    soft_margin_loss,
 )
 from .normalization import batch_norm, group_norm, layer_norm
 
