@@ -4,6 +4,7 @@
     python examples/train_fashion_mnist.py --model bn           # conv + batch norm, about 0.91-0.92
     python examples/train_fashion_mnist.py --model resnet --epochs 3
     python examples/train_fashion_mnist.py --limit 5000 --epochs 1   # a quick look
+    python examples/train_fashion_mnist.py --model bn --augment --epochs 12  # shifts and flips
 
 Fashion-MNIST (70,000 28x28 grayscale images of clothes, 10 classes) is read from
 ``$FASHION_MNIST_DIR``, the user cache, or Debian's ``dataset-fashion-mnist`` package, and
@@ -30,7 +31,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import autograd_core as ag  # noqa: E402
 import nn  # noqa: E402
 import optim  # noqa: E402
-from nn.data import FASHION_MNIST_CLASSES, DataLoader, TensorDataset, load_fashion_mnist  # noqa: E402
+from nn.data import FASHION_MNIST_CLASSES, DataLoader, TensorDataset, load_fashion_mnist, transforms  # noqa: E402
 
 MEAN, STD = 0.2860, 0.3530  # of the training pixels, scaled to [0, 1]
 
@@ -77,6 +78,8 @@ def parse_args(argv=None):
     parser.add_argument("--data", help="folder holding the Fashion-MNIST IDX files (default: searched, then downloaded)")
     parser.add_argument("--limit", type=int, help="train on the first N training images only")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument("--augment", action="store_true",
+                        help="train on randomly shifted (up to 2 pixels) and mirrored images")
     args = parser.parse_args(argv)
     for name, value in RECOMMENDED[args.model].items():
         if getattr(args, name) is None:
@@ -90,6 +93,12 @@ def load(split, root, limit=None):
     if limit:
         images, labels = images[:limit], labels[:limit]
     return ((images.astype(np.float32) / 255 - MEAN) / STD)[:, None], labels
+
+
+def augmentation():
+    """Random shifts of up to 2 pixels (the uncovered border filled with the background,
+    -MEAN / STD once standardised) and left-right mirroring, each image its own."""
+    return transforms.Compose([transforms.RandomShift(2, fill=-MEAN / STD), transforms.RandomHorizontalFlip()])
 
 
 def accuracy(model, images, labels, batch_size=1000):
@@ -184,7 +193,8 @@ def main(argv=None):
     ag.manual_seed(args.seed)
     train_set = load("train", args.data, args.limit)
     test_set = load("test", args.data)
-    loader = DataLoader(TensorDataset(*train_set), batch_size=args.batch_size, shuffle=True, seed=args.seed)
+    loader = DataLoader(TensorDataset(*train_set), batch_size=args.batch_size, shuffle=True, seed=args.seed,
+                        transform=augmentation() if args.augment else None)
     model = nn.models.get_model(args.model)
     print(model)
     print(
@@ -202,7 +212,7 @@ def main(argv=None):
     save_curves(history, stem.with_name(f"{args.model}_curves.png"), f"{args.model} on Fashion-MNIST: test accuracy {final:.4f}")
     written.append(stem.with_name(f"{args.model}_curves.png"))
     written.append(save_graph(model, test_set[0], stem.with_name(f"{args.model}_graph")))
-    metrics = {key: getattr(args, key) for key in ("model", "epochs", "batch_size", "lr", "optimizer", "seed", "limit")}
+    metrics = {key: getattr(args, key) for key in ("model", "epochs", "batch_size", "lr", "optimizer", "seed", "limit", "augment")}
     metrics.update(test_accuracy=final, history=history)
     metrics_path = stem.with_name(f"{args.model}_metrics.json")
     metrics_path.write_text(json.dumps(metrics, indent=1))

@@ -5,3 +5,4 @@ from .dataset import Dataset, Subset, TensorDataset, random_split
 from .fashion_mnist import FASHION_MNIST_CLASSES, load_fashion_mnist
 from .idx import IDXError, read_idx, write_idx
 from .toy import circles, moons, spirals, xor
+from . import transforms

@@ -30,6 +30,14 @@ def default_collate(examples):
     return list(examples)
 
 
+def _transform_inputs(example, transform):
+    """``example`` with ``transform`` applied to its inputs: the first field of a tuple
+    or list, else the whole of it."""
+    if isinstance(example, (tuple, list)):
+        return type(example)([transform(example[0]), *example[1:]])
+    return transform(example)
+
+
 class DataLoader:
     """Batches of ``dataset``: ``for X, y in DataLoader(TensorDataset(X, y), batch_size=128,
     shuffle=True, seed=0)``.
@@ -38,9 +46,12 @@ class DataLoader:
     ``numpy.random.Generator``), from a generator seeded with ``seed``, or else from the
     one ``autograd_core.manual_seed`` seeds. ``drop_last`` drops a last, smaller batch.
     ``collate_fn`` turns a list of examples into a batch (``default_collate``).
+    ``transform`` (e.g. ``nn.data.transforms.RandomCrop(28, padding=2)``) is applied to
+    the inputs of each batch, the first field of a tuple batch, all of them at once.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, collate_fn=None, generator=None, seed=None):
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, collate_fn=None, generator=None, seed=None,
+                 transform=None):
         if not isinstance(batch_size, numbers.Integral) or batch_size <= 0:
             raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
         if generator is not None and seed is not None:
@@ -51,6 +62,7 @@ class DataLoader:
         self.drop_last = drop_last
         self.collate_fn = collate_fn or default_collate
         self.generator = np.random.default_rng(seed) if seed is not None else generator
+        self.transform = transform
 
     def __len__(self):
         n = len(self.dataset)
@@ -67,4 +79,7 @@ class DataLoader:
         stop = len(self) * self.batch_size
         for start in range(0, min(stop, len(order)), self.batch_size):
             indices = order[start : start + self.batch_size]
-            yield self.collate_fn([self.dataset[int(i)] for i in indices])
+            batch = self.collate_fn([self.dataset[int(i)] for i in indices])
+            if self.transform is not None:
+                batch = _transform_inputs(batch, self.transform)
+            yield batch
