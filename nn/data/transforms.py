@@ -146,7 +146,7 @@ class Standardize(FittedTransform):
         self.std = np.where(std > 0, std, 1.0)
 
     def apply(self, array):
-        X, single = self.rows(array)
+        X, _ = self.rows(array)
         out = ((X - self.mean) / self.std).astype(_floating(array).dtype)
         return out.reshape(array.shape)
 
