@@ -3,6 +3,8 @@
 ``dim`` may be None (every dimension), an int or a tuple of ints; ``keepdim`` keeps the
 reduced dimensions with size 1, as in PyTorch.
 """
+import collections
+
 import numpy as np
 
 from .function import Function
@@ -175,3 +177,154 @@ class LogSoftmax(Function):
     def backward(self, grad):
         (out,) = self.saved_tensors
         return grad - out.exp() * grad.sum(dim=self.dim, keepdim=True)
+
+
+# -- products, running sums and products, extremes, counts -------------------------------
+def _one_dim(dim, ndim, op):
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise IndexError(f"{op}: dimension {dim} is out of range for a tensor with {ndim} dimensions")
+    return dim % max(ndim, 1)
+
+
+def _accumulate_dtype(x, dtype):
+    """Sums and products of integers and booleans accumulate in int64, as PyTorch's do."""
+    if dtype is not None:
+        return np.dtype(dtype)
+    return np.dtype(np.int64) if x.dtype.kind in "biu" else x.dtype
+
+
+class Cumsum(Function):
+    """Running sum along ``dim``; its backward is the running sum from the other end."""
+
+    def forward(self, x, dim):
+        return np.cumsum(x, axis=dim)
+
+    def backward(self, grad):
+        from .shape import flip
+
+        dim = self.attrs["dim"]
+        return flip(flip(grad, dim).cumsum(dim), dim)
+
+
+class Cumprod(Function):
+    """Running product along ``dim``.
+
+    d out_j / d x_i = prod_{k <= j, k != i} x_k for i <= j. Without zeros that is
+    out_j / x_i, so the gradient is a reversed running sum of g * out divided by x; with a
+    zero, each x_i is in turn replaced by 1 and the running products recomputed (O(n^2),
+    but exact and itself differentiable).
+    """
+
+    def forward(self, x, dim):
+        out = np.cumprod(x, axis=dim)
+        self.save_for_backward(x, out, np.all(x != 0))
+        return out
+
+    def backward(self, grad):
+        from .elementwise import where
+        from .shape import flip
+
+        x, out, no_zeros = self.saved_tensors
+        dim = self.attrs["dim"]
+        n = x.shape[dim]
+        if n == 0:
+            return grad
+        if no_zeros:
+            return flip(flip(grad * out, dim).cumsum(dim), dim) / x
+        moved = x.movedim(dim, -1)
+        eye = np.eye(n, dtype=bool)
+        # others[..., i, j] = prod_{k <= j, k != i} x_k
+        others = where(eye, 1.0, moved.unsqueeze(-2).expand(moved.shape[:-1] + (n, n))).cumprod(-1)
+        later = np.triu(np.ones((n, n), dtype=bool))
+        g = grad.movedim(dim, -1).unsqueeze(-2)
+        return (where(later, others, 0.0) * g).sum(-1).movedim(-1, dim)
+
+
+def cumsum(input, dim, *, dtype=None):
+    """Running sum along ``dim`` (integers accumulate in int64)."""
+    dim = _one_dim(dim, input.ndim, "cumsum")
+    target = _accumulate_dtype(input, dtype)
+    if input.dtype != target:
+        input = input.to(target)
+    if input.ndim == 0:
+        return input * 1
+    return Cumsum.apply(input, dim=dim)
+
+
+def cumprod(input, dim, *, dtype=None):
+    """Running product along ``dim`` (integers accumulate in int64)."""
+    dim = _one_dim(dim, input.ndim, "cumprod")
+    target = _accumulate_dtype(input, dtype)
+    if input.dtype != target:
+        input = input.to(target)
+    if input.ndim == 0:
+        return input * 1
+    return Cumprod.apply(input, dim=dim)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """The product of all elements, or along ``dim``; the last running product, so its
+    gradient (correct with zeros too) is ``cumprod``'s."""
+    target = _accumulate_dtype(input, dtype)
+    if dim is None:
+        input = input.reshape(-1)
+        dim, keepdim, shape = 0, False, ()
+    else:
+        dim = _one_dim(dim, input.ndim, "prod")
+        if input.ndim == 0:
+            return input.to(target) * 1
+    if input.shape[dim] == 0:
+        shape = _kept_shape(input.shape, (dim,)) if keepdim else input.shape[:dim] + input.shape[dim + 1 :]
+        return Tensor._make(np.ones(shape, dtype=target))
+    last = cumprod(input, dim, dtype=target).narrow(dim, input.shape[dim] - 1, 1)
+    return last if keepdim else last.squeeze(dim)
+
+
+def amax(input, dim=(), keepdim=False):
+    """The largest value over ``dim`` (every dimension by default); ties share the gradient."""
+    return Amax.apply(input, dim=_reduction_dims(dim), keepdim=keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    """The smallest value over ``dim`` (every dimension by default); ties share the gradient."""
+    return Amin.apply(input, dim=_reduction_dims(dim), keepdim=keepdim)
+
+
+def _reduction_dims(dim):
+    if dim is None or dim == () or dim == []:
+        return None
+    return tuple(dim) if isinstance(dim, list) else dim
+
+
+MinMax = collections.namedtuple("MinMax", ["min", "max"])
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) together, over ``dim`` or every element."""
+    return MinMax(amin(input, dim, keepdim), amax(input, dim, keepdim))
+
+
+def count_nonzero(input, dim=None):
+    """How many elements are not zero (int64), over ``dim`` (an int or tuple) or all."""
+    data = input.data if isinstance(input, Tensor) else np.asarray(input)
+    axes = _axes(_reduction_dims(dim), data.ndim) if data.ndim else None
+    return Tensor._make(np.asarray(np.count_nonzero(data, axis=axes), dtype=np.int64))
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """``torch.norm``: the vector p-norm over ``dim`` (all elements by default); "fro" is
+    the 2-norm. (``linalg.norm`` and ``linalg.vector_norm`` are the newer forms.)"""
+    from .linalg import vector_norm
+
+    if p == "fro":
+        p = 2
+    elif isinstance(p, str):
+        raise ValueError(f"norm: p must be a number or 'fro', got {p!r}")
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+def dist(input, other, p=2):
+    """The p-norm of input - other (broadcast together)."""
+    from .linalg import vector_norm
+
+    return vector_norm(input - other, p)
