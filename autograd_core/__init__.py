@@ -93,6 +93,7 @@ from .elementwise import (
     tan,
     true_divide,
     trunc,
+    where,
 )
 from .comparison import (
     all,

@@ -354,8 +354,14 @@ class Cast(Function):
         return grad.to(self.input_dtype)
 
 
-def where(condition, x, y):
-    """``x`` where ``condition`` is true, else ``y`` (broadcast together)."""
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` is true, else ``other`` (broadcast together; either may
+    be a number). ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``."""
+    if input is None and other is None:
+        from .indexing import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    x, y = input, other
     if isinstance(condition, Tensor):
         condition = condition.data
     return Where.apply(condition, x, y)
