@@ -635,9 +635,17 @@ arcsin, arccos, arctan, arcsinh = asin, acos, atan, asinh
 
 
 def _binary_floats(input, other):
-    if not isinstance(input, Tensor) or input.dtype.kind not in "fc":
-        input = _float_input(input)
-    return input, other
+    """Integer tensors meeting floating-point math take the other operand's float dtype
+    (float32 if both are integers), as PyTorch promotes them."""
+    floats = [v.dtype for v in (input, other) if isinstance(v, (Tensor, np.ndarray)) and v.dtype.kind in "fc"]
+    target = np.result_type(*floats) if floats else np.float32
+
+    def cast(value):
+        if isinstance(value, (Tensor, np.ndarray)) and value.dtype.kind not in "fc":
+            return value.to(target) if isinstance(value, Tensor) else value.astype(target)
+        return value
+
+    return cast(input), cast(other)
 
 
 def atan2(input, other):

@@ -337,8 +337,10 @@ class VectorNorm(Function):
             out = np.sqrt((magnitude * magnitude).sum(axis=axes, keepdims=True))
         else:
             out = (magnitude**ord).sum(axis=axes, keepdims=True) ** (1.0 / ord)
+        if not keepdim:
+            out = out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
         self.save_for_backward(x, out)
-        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+        return out
 
     def backward(self, grad):
         from .elementwise import where
@@ -349,6 +351,7 @@ class VectorNorm(Function):
         axes = _axes(dim, x.ndim) if x.ndim else ()
         if not keepdim:
             grad = grad.reshape(_kept_shape(x.shape, axes))
+            out = out.reshape(_kept_shape(x.shape, axes))
         if ord == 1:
             return grad * np.sign(x.data)
         zero = out.data == 0
