@@ -168,6 +168,8 @@ from .linalg import (
 from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .scope import current_scope, scope
 from .shape import (
+    broadcast_tensors,
+    broadcast_to,
     cat,
     chunk,
     flip,

@@ -346,3 +346,14 @@ def t(input):
     if input.ndim > 2:
         raise ValueError(f"t: expects a tensor of at most 2 dimensions, got shape {tuple(input.shape)}")
     return transpose(input, 0, -1) if input.ndim == 2 else input
+
+
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common broadcast shape (views)."""
+    tensors = [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+    shape = np.broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
+
+
+def broadcast_to(input, size):
+    return input.expand(size)

@@ -709,6 +709,7 @@ Tensor.unbind = shape_ops.unbind
 Tensor.movedim = Tensor.moveaxis = shape_ops.movedim
 Tensor.swapdims = shape_ops.transpose
 Tensor.t = shape_ops.t
+Tensor.broadcast_to = shape_ops.broadcast_to
 
 Tensor.any = comparison.any
 Tensor.all = comparison.all

@@ -1,12 +1,13 @@
 """Parity with PyTorch: each function and method runs on the same inputs here and in
 PyTorch, and values, dtypes, whether the result requires grad, and gradients must agree.
 Differentiable ops are also gradchecked and gradgradchecked."""
+import functools
+
 import numpy as np
 import pytest
+import torch
 
 import autograd_core as ag
-
-torch = pytest.importorskip("torch")
 
 RNG = np.random.default_rng(0)
 
@@ -24,8 +25,10 @@ def unit(*shape):
 
 
 def distinct(*shape):
-    """Values without ties, so that sorting and picking extremes is unambiguous."""
-    return RNG.permutation(int(np.prod(shape))).reshape(shape).astype(np.float64) / 3 - 1
+    """Values without ties, also in magnitude, and away from 0, so that sorting and
+    picking extremes (of |x| too) is unambiguous."""
+    magnitudes = (RNG.permutation(int(np.prod(shape))) + 1.0) / 3
+    return (magnitudes * RNG.choice([-1.0, 1.0], size=magnitudes.shape)).reshape(shape)
 
 
 def ints(*shape, high=5):
@@ -154,6 +157,23 @@ CASES = [
     ("det", (real(3, 3) + 2 * np.eye(3),), {}, "fmg"),
     ("det", (real(2, 3, 3) + 2 * np.eye(3),), {}, "fmg"),
     ("inverse", (real(3, 3) + 2 * np.eye(3),), {}, "fmg"),
+    ("linalg.inv", (real(2, 3, 3) + 2 * np.eye(3),), {}, "fg"),
+    ("linalg.det", (real(3, 3) + 2 * np.eye(3),), {}, "fg"),
+    ("linalg.solve", (real(3, 3) + 2 * np.eye(3), real(3, 2)), {}, "fg"),
+    ("linalg.solve", (real(2, 3, 3) + 2 * np.eye(3), real(2, 3)), {}, "fg"),
+    ("linalg.solve", (real(3, 3) + 2 * np.eye(3), real(2, 3)), {"left": False}, "fg"),
+    ("linalg.norm", (real(3, 4),), {}, "fg"),
+    ("linalg.norm", (real(3, 4),), {"ord": "fro"}, "fg"),
+    ("linalg.norm", (distinct(3, 4),), {"ord": 1}, "fg"),
+    ("linalg.norm", (distinct(3, 4),), {"ord": float("inf")}, "fg"),
+    ("linalg.norm", (real(3, 4),), {"ord": 3, "dim": 1, "keepdim": True}, "fg"),
+    ("linalg.norm", (real(4),), {"ord": 1}, "fg"),
+    ("linalg.vector_norm", (real(3, 4),), {}, "fg"),
+    ("linalg.vector_norm", (real(3, 4, 2),), {"ord": 1.5, "dim": (0, 2)}, "fg"),
+    ("linalg.vector_norm", (distinct(3, 4),), {"ord": -float("inf"), "dim": -1}, "fg"),
+    ("linalg.vector_norm", (ints(3, 4).astype(np.float64),), {"ord": 0}, "f"),
+    ("linalg.matrix_norm", (distinct(2, 3, 4),), {"ord": -1}, "fg"),
+    ("linalg.matrix_norm", (real(2, 3, 4),), {}, "fg"),
     # indexing
     ("gather", (real(3, 4), 1, index(3, 2, high=4)), {}, "fmg"),
     ("gather", (real(3, 4), 0, index(2, 4, high=3)), {}, "fmg"),
@@ -257,7 +277,7 @@ def _run(name, args, kwargs, library, form, grad):
     inputs = [_convert(a, library, grad) for a in args]
     module = torch if library == "torch" else ag
     if form == "function":
-        result = getattr(module, name)(*inputs, **kwargs)
+        result = functools.reduce(getattr, name.split("."), module)(*inputs, **kwargs)
     else:
         result = getattr(inputs[0], name)(*inputs[1:], **kwargs)
     return inputs, _flatten(result)
@@ -328,7 +348,7 @@ def test_gradcheck_and_gradgradcheck(case, check):
     name, args, kwargs, kind = case
     inputs = [_convert(a, "ag", True) for a in args]
     positions = [i for i, a in enumerate(inputs) if isinstance(a, ag.Tensor) and a.requires_grad]
-    function = getattr(ag, name) if "f" in kind else None
+    function = functools.reduce(getattr, name.split("."), ag) if "f" in kind else None
 
     def fn(*leaves):
         values = list(inputs)
