@@ -6,7 +6,8 @@ never require grad, as in PyTorch.
 """
 import numpy as np
 
-from .tensor import Tensor, as_array
+from .arguments import as_array
+from .tensor import Tensor
 
 __all__ = [
     "all",
@@ -74,10 +75,10 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
 def _logical_reduction(input, dim, keepdim, reduce):
-    from .reductions import _axes
+    from .arguments import normalize_dims
 
     data = _data(input)
-    axes = _axes(tuple(dim) if isinstance(dim, list) else dim, data.ndim) if data.ndim else None
+    axes = normalize_dims(tuple(dim) if isinstance(dim, list) else dim, data.ndim, reduce.__name__) if data.ndim else None
     return _bool(reduce(data.astype(bool), axis=axes, keepdims=keepdim))
 
 

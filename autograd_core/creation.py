@@ -6,13 +6,13 @@ Every function takes ``dtype`` (default float32 for floating-point values) and
 """
 import numpy as np
 
-from .tensor import DEFAULT_FLOAT, Tensor, as_array
+from .arguments import DEFAULT_FLOAT, as_array, shape_arg
+from .tensor import Tensor
 
-
-def _shape(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        return tuple(size[0])
-    return tuple(size)
+__all__ = [
+    "arange", "as_tensor", "empty", "empty_like", "eye", "from_numpy", "full", "full_like", "is_tensor",
+    "linspace", "logspace", "numel", "ones", "ones_like", "tensor", "zeros", "zeros_like",
+]
 
 
 def _new(array, requires_grad):
@@ -31,11 +31,11 @@ def from_numpy(array):
 
 
 def zeros(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
-    return _new(np.zeros(_shape(size), dtype=dtype), requires_grad)
+    return _new(np.zeros(shape_arg(size), dtype=dtype), requires_grad)
 
 
 def ones(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
-    return _new(np.ones(_shape(size), dtype=dtype), requires_grad)
+    return _new(np.ones(shape_arg(size), dtype=dtype), requires_grad)
 
 
 def full(size, fill_value, dtype=None, requires_grad=False):
@@ -71,7 +71,7 @@ def eye(n, m=None, dtype=DEFAULT_FLOAT, requires_grad=False):
 
 def empty(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
     """A tensor whose values are not set (NumPy's ``empty``): fill it before reading it."""
-    return _new(np.empty(_shape(size), dtype=dtype), requires_grad)
+    return _new(np.empty(shape_arg(size), dtype=dtype), requires_grad)
 
 
 def empty_like(input, dtype=None, requires_grad=False):

@@ -6,7 +6,13 @@ accumulates every contribution (``np.add.at``), as PyTorch does.
 """
 import numpy as np
 
+from .arguments import as_tensor, normalize_dim
 from .function import Function
+
+__all__ = [
+    "argwhere", "gather", "index_add", "index_select", "masked_fill", "masked_select", "nonzero", "scatter",
+    "scatter_add", "take_along_dim",
+]
 
 
 def _is_basic(index):
@@ -14,33 +20,42 @@ def _is_basic(index):
     return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
 
 
+def _index_add(grad, index, shape):
+    """A zero array of ``shape`` with ``grad`` added at ``index`` (repeats accumulate)."""
+    out = np.zeros(shape, dtype=grad.dtype)
+    if _is_basic(index):
+        out[index] = grad
+    else:
+        np.add.at(out, index, grad)
+    return out
+
+
 class GetItem(Function):
-    def forward(self, x, index):
-        self.index = index
-        self.input_shape = x.shape
-        self.basic = _is_basic(index)
-        # Basic indexing returns a view of the input; advanced indexing a copy.
-        self.shares_storage = self.basic
+    def forward(self, x, *, index):
         return x[index]
 
+    @property
+    def shares_storage(self):
+        # Basic indexing returns a view of the input; advanced indexing a copy.
+        return _is_basic(self.attrs["index"])
+
     def backward(self, grad):
-        return IndexAdd.apply(grad, index=self.index, shape=self.input_shape, basic=self.basic)
+        return IndexAdd.apply(grad, index=self.attrs["index"], shape=self.input_meta[0][0])
+
+    def fast_backward(self, grad):
+        return _index_add(grad, self.attrs["index"], self.input_meta[0][0])
 
 
 class IndexAdd(Function):
     """A zero tensor of ``shape`` with ``grad`` added at ``index`` (the adjoint of GetItem)."""
 
-    def forward(self, grad, index, shape, basic):
-        self.index = index
-        out = np.zeros(shape, dtype=grad.dtype)
-        if basic:
-            out[index] = grad
-        else:
-            np.add.at(out, index, grad)
-        return out
+    def forward(self, grad, *, index, shape):
+        return _index_add(grad, index, shape)
 
     def backward(self, grad):
-        return grad[self.index]
+        return grad[self.attrs["index"]]
+
+    fast_backward = backward
 
 
 def take(x, indices, axis):
@@ -52,7 +67,8 @@ def take(x, indices, axis):
 def take_along_dim(x, indices, dim):
     """``x`` at ``indices`` along ``dim``, where ``indices`` has x's shape except along dim
     (like ``numpy.take_along_axis``)."""
-    dim = dim % x.ndim
+    x = as_tensor(x)
+    dim = normalize_dim(dim, x.ndim, "take_along_dim")
     grids = np.ogrid[tuple(slice(n) for n in indices.shape)]
     index = tuple(indices if axis == dim else grids[axis] for axis in range(x.ndim))
     return x[index]
@@ -74,7 +90,7 @@ def _along(x_shape, index, dim, op):
     ndim = len(x_shape)
     if index.ndim != ndim:
         raise ValueError(f"{op}: index has {index.ndim} dimensions, the tensor {ndim}")
-    dim = _dim(dim, ndim, op)
+    dim = normalize_dim(dim, ndim, op)
     for axis, (i, n) in enumerate(zip(index.shape, x_shape)):
         if axis != dim and i > n:
             raise ValueError(f"{op}: index of shape {index.shape} is larger than the tensor's {x_shape} in dimension {axis}")
@@ -87,12 +103,6 @@ def _along(x_shape, index, dim, op):
     return tuple(index if axis == dim else grids[axis] for axis in range(ndim))
 
 
-def _dim(dim, ndim, op):
-    if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise IndexError(f"{op}: dimension {dim} is out of range for a tensor with {ndim} dimensions")
-    return dim % max(ndim, 1)
-
-
 def gather(input, dim, index):
     """out[i][j] = input[index[i][j]][j] for dim 0 (and so on): values picked along ``dim``.
     The gradient adds back into the picked places."""
@@ -103,19 +113,19 @@ class Scatter(Function):
     """A copy of ``input`` with ``src`` written at ``index`` (a tuple of index arrays).
     The written places take no gradient from ``input``; ``src`` gets the gradient there."""
 
-    def forward(self, input, src, index):
+    def forward(self, input, src, *, index):
         out = input.copy()
         out[index] = src
-        written = np.zeros(input.shape, dtype=bool)
-        written[index] = True
-        self.save_for_backward(written)
+        if self.recording:
+            written = np.zeros(input.shape, dtype=bool)
+            written[index] = True
+            self.save_for_backward(written=written)
         return out
 
     def backward(self, grad):
-        (written,) = self.saved_tensors
         from .elementwise import where
 
-        return where(written.data, 0.0, grad), grad[self.attrs["index"]]
+        return where(self.saved.written, 0.0, grad), grad[self.attrs["index"]]
 
 
 def _scatter_source(src, index, dtype):
@@ -155,7 +165,7 @@ def scatter_add(input, dim, index, src):
     index = _index_data(index, "scatter_add")
     where_ = _along(input.shape, index, dim, "scatter_add")
     source = _scatter_source(src, index, input.dtype)
-    return input + IndexAdd.apply(source, index=where_, shape=input.shape, basic=False)
+    return input + IndexAdd.apply(source, index=where_, shape=input.shape)
 
 
 def index_select(input, dim, index):
@@ -163,7 +173,7 @@ def index_select(input, dim, index):
     index = _index_data(index, "index_select")
     if index.ndim > 1:
         raise ValueError(f"index_select: index must be 1-D, got shape {index.shape}")
-    dim = _dim(dim, input.ndim, "index_select")
+    dim = normalize_dim(dim, input.ndim, "index_select")
     n = input.shape[dim] if input.ndim else 1
     if index.size and (index.min() < -n or index.max() >= n):
         raise IndexError(f"index_select: index out of range for dimension {dim} of size {n}")
@@ -175,7 +185,7 @@ def index_select(input, dim, index):
 def index_add(input, dim, index, source, *, alpha=1):
     """``input`` with ``alpha * source`` added at the slices ``index`` of dimension ``dim``."""
     index = _index_data(index, "index_add")
-    dim = _dim(dim, input.ndim, "index_add")
+    dim = normalize_dim(dim, input.ndim, "index_add")
     if index.ndim != 1 or np.shape(source)[dim] != len(index):
         raise ValueError(
             f"index_add: index of shape {index.shape} does not fit source of shape {tuple(np.shape(source))} in dimension {dim}"
@@ -183,7 +193,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     place = (slice(None),) * dim + (index,)
     if alpha != 1:
         source = source * alpha
-    return input + IndexAdd.apply(source, index=place, shape=input.shape, basic=False)
+    return input + IndexAdd.apply(source, index=place, shape=input.shape)
 
 
 def masked_fill(input, mask, value):

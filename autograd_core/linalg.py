@@ -4,7 +4,16 @@ import string
 
 import numpy as np
 
+from .arguments import as_tensor
 from .function import Function
+
+# torch.linalg's own names (norm, vector_norm, matrix_norm, inv, solve) are reached as
+# ``autograd_core.linalg.norm`` etc.; ``autograd_core.norm`` is torch.norm (reductions).
+__all__ = [
+    "einsum", "linear", "matmul",
+    "addmm", "bmm", "det", "diag", "diag_embed", "diagonal", "dot", "ger", "inner", "inverse", "kron", "mm", "mv",
+    "outer", "trace", "tril", "triu", "vdot",
+]
 
 
 class MatMul(Function):
@@ -30,21 +39,27 @@ class MatMul(Function):
         return np.matmul(a, b)
 
     def backward(self, grad):
-        a, b = self.saved_tensors
-        a2 = a.unsqueeze(0) if a.ndim == 1 else a
-        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        return self.vjp(grad, *self.saved_tensors)
+
+    def fast_backward(self, grad):
+        return self.vjp(grad, *self.saved_arrays)
+
+    def vjp(self, grad, a, b):
+        """The gradients, from Tensors or arrays alike (both have these methods)."""
+        a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
+        b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
         # Put back the dimensions that 1-D operands dropped from the output.
         if a.ndim == 1:
-            grad = grad.unsqueeze(-2) if b.ndim > 1 else grad.reshape(1)
+            grad = grad.reshape(grad.shape[:-1] + (1,) + grad.shape[-1:]) if b.ndim > 1 else grad.reshape(1)
         if b.ndim == 1:
-            grad = grad.unsqueeze(-1)
+            grad = grad.reshape(grad.shape + (1,))
         grad_a = grad_b = None
         if self.needs_input_grad[0]:
-            grad_a = grad @ b2.transpose(-1, -2)
+            grad_a = grad @ b2.swapaxes(-1, -2)
             if a.ndim == 1:
                 grad_a = grad_a.reshape(grad_a.shape[:-2] + grad_a.shape[-1:])
         if self.needs_input_grad[1]:
-            grad_b = a2.transpose(-1, -2) @ grad
+            grad_b = a2.swapaxes(-1, -2) @ grad
             if b.ndim == 1:
                 grad_b = grad_b.reshape(grad_b.shape[:-1])
         return grad_a, grad_b
@@ -67,15 +82,27 @@ class Linear(Function):
         return out
 
     def backward(self, grad):
-        x, weight = self.saved_tensors
-        grad_x = grad @ weight if self.needs_input_grad[0] else None
+        return self.vjp(grad, *self.saved_tensors)
+
+    def fast_backward(self, grad):
+        return self.vjp(grad, *self.saved_arrays)
+
+    def vjp(self, grad, x, weight):
+        """The gradients, from Tensors or arrays alike."""
+        needed = self.needs_input_grad
+        grad_x = grad @ weight if needed[0] else None
         grad_w = grad_b = None
         flat_grad = grad.reshape(-1, grad.shape[-1])
-        if self.needs_input_grad[1]:
+        if needed[1]:
             grad_w = flat_grad.T @ x.reshape(-1, x.shape[-1])
-        if len(self.needs_input_grad) > 2 and self.needs_input_grad[2]:
-            grad_b = flat_grad.sum(dim=0)
-        return (grad_x, grad_w, grad_b)[: len(self.needs_input_grad)]
+        if len(needed) > 2 and needed[2]:
+            grad_b = flat_grad.sum(axis=0)
+        return (grad_x, grad_w, grad_b)[: len(needed)]
+
+
+def matmul(input, other):
+    """``input @ other`` with NumPy's rules (1-D operands promoted, batch dimensions broadcast)."""
+    return MatMul.apply(as_tensor(input), other)
 
 
 def linear(x, weight, bias=None):
@@ -90,25 +117,25 @@ class Einsum(Function):
     the einsum of the output gradient with the other operands."""
 
     def forward(self, *operands, equation):
-        self.inputs, self.output_letters = _parse_einsum(equation, operands)
-        self.shapes = [np.shape(o) for o in operands]
-        self.save_for_backward(*operands)
-        spec = ",".join(self.inputs) + "->" + self.output_letters
+        inputs, output = _parse_einsum(equation, operands)
+        self.save_for_backward(*operands, letters=(inputs, output))
+        spec = ",".join(inputs) + "->" + output
         return np.einsum(spec, *operands, optimize=len(operands) > 2)
 
     def backward(self, grad):
         operands = self.saved_tensors
+        inputs, output_letters = self.saved.letters
         sizes = {}
-        for letters, shape in zip(self.inputs, self.shapes):
-            sizes.update(zip(letters, shape))
+        for letters, operand in zip(inputs, operands):
+            sizes.update(zip(letters, operand.shape))
         grads = []
-        for i, letters in enumerate(self.inputs):
+        for i, letters in enumerate(inputs):
             if not self.needs_input_grad[i]:
                 grads.append(None)
                 continue
             # A repeated letter ('ii') reads a diagonal: get the gradient of the diagonal first.
             distinct = "".join(dict.fromkeys(letters))
-            others = [self.output_letters] + [s for j, s in enumerate(self.inputs) if j != i]
+            others = [output_letters] + [s for j, s in enumerate(inputs) if j != i]
             available = set("".join(others))
             # Letters only this operand has were summed away: broadcast the gradient back.
             reachable = "".join(c for c in distinct if c in available)
@@ -271,7 +298,7 @@ def diag(input, diagonal=0):
         return input[rows, cols]
     n = input.shape[0] + abs(diagonal)
     place = _diagonal_index(n, n, diagonal)
-    return IndexAdd.apply(input, index=place, shape=(n, n), basic=False)
+    return IndexAdd.apply(input, index=place, shape=(n, n))
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
@@ -280,7 +307,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
     n = input.shape[-1] + abs(offset)
     rows, cols = _diagonal_index(n, n, offset)
-    out = IndexAdd.apply(input, index=(Ellipsis, rows, cols), shape=tuple(input.shape[:-1]) + (n, n), basic=False)
+    out = IndexAdd.apply(input, index=(Ellipsis, rows, cols), shape=tuple(input.shape[:-1]) + (n, n))
     return out.movedim((-2, -1), (dim1, dim2))
 
 
@@ -326,10 +353,10 @@ class VectorNorm(Function):
     """(sum |x|^p)^(1/p) over ``dim``, for finite p != 0. The gradient is
     g sign(x) |x|^(p-1) / out^(p-1), taken as 0 where the norm is 0 (a subgradient)."""
 
-    def forward(self, x, ord, dim, keepdim):
-        from .reductions import _axes
+    def forward(self, x, *, ord, dim, keepdim):
+        from .arguments import normalize_dims
 
-        axes = _axes(dim, x.ndim) if x.ndim else ()
+        axes = normalize_dims(dim, x.ndim, "vector_norm")
         magnitude = np.abs(x)
         if ord == 1:
             out = magnitude.sum(axis=axes, keepdims=True)
@@ -344,11 +371,12 @@ class VectorNorm(Function):
 
     def backward(self, grad):
         from .elementwise import where
-        from .reductions import _axes, _kept_shape
+        from .arguments import normalize_dims
+        from .reductions import _kept_shape
 
         x, out = self.saved_tensors
         ord, dim, keepdim = self.attrs["ord"], self.attrs["dim"], self.attrs["keepdim"]
-        axes = _axes(dim, x.ndim) if x.ndim else ()
+        axes = normalize_dims(dim, x.ndim, "vector_norm")
         if not keepdim:
             grad = grad.reshape(_kept_shape(x.shape, axes))
             out = out.reshape(_kept_shape(x.shape, axes))

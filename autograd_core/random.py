@@ -9,7 +9,8 @@ import secrets
 
 import numpy as np
 
-from .tensor import DEFAULT_FLOAT, Tensor, as_array
+from .arguments import DEFAULT_FLOAT, as_array
+from .tensor import Tensor
 
 __all__ = [
     "Generator",

@@ -8,18 +8,13 @@ import collections
 
 import numpy as np
 
+from .arguments import as_tensor, normalize_dim
 from .indexing import take_along_dim
 from .tensor import Tensor
 
 __all__ = ["argsort", "kthvalue", "median", "mode", "msort", "nanmedian", "sort", "topk", "unique"]
 
 ValuesIndices = collections.namedtuple("ValuesIndices", ["values", "indices"])
-
-
-def _dim(dim, ndim, op):
-    if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise IndexError(f"{op}: dimension {dim} is out of range for a tensor with {ndim} dimensions")
-    return dim % max(ndim, 1)
 
 
 def _order(data, dim, descending, stable=True):
@@ -43,14 +38,10 @@ def _pick(input, indices, dim, keepdim=True):
     return ValuesIndices(values, Tensor._make(indices.astype(np.int64, copy=False)))
 
 
-def _as_tensor(input):
-    return input if isinstance(input, Tensor) else Tensor(input)
-
-
 def sort(input, dim=-1, descending=False, stable=False):
     """(values, indices) sorted along ``dim``, ascending unless ``descending``; NaN sorts last."""
-    input = _as_tensor(input)
-    dim = _dim(dim, input.ndim, "sort")
+    input = as_tensor(input)
+    dim = normalize_dim(dim, input.ndim, "sort")
     if input.ndim == 0:
         return _pick(input, None, dim)
     return _pick(input, _order(input.data, dim, descending, stable), dim)
@@ -68,8 +59,8 @@ def msort(input):
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
-    input = _as_tensor(input)
-    dim = _dim(dim, input.ndim, "topk")
+    input = as_tensor(input)
+    dim = normalize_dim(dim, input.ndim, "topk")
     n = input.shape[dim] if input.ndim else 1
     if not 0 <= k <= n:
         raise ValueError(f"topk: k ({k}) is out of range for dimension {dim} of size {n}")
@@ -81,8 +72,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 def kthvalue(input, k, dim=-1, keepdim=False):
     """The ``k``-th smallest value along ``dim`` (k counts from 1) and its index."""
-    input = _as_tensor(input)
-    dim = _dim(dim, input.ndim, "kthvalue")
+    input = as_tensor(input)
+    dim = normalize_dim(dim, input.ndim, "kthvalue")
     n = input.shape[dim] if input.ndim else 1
     if not 1 <= k <= n:
         raise ValueError(f"kthvalue: k ({k}) is out of range for dimension {dim} of size {n}")
@@ -95,25 +86,25 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 def median(input, dim=None, keepdim=False):
     """The lower median (the smaller of the two middle values for an even count, as
     PyTorch): of all elements without ``dim``, else (values, indices) along ``dim``."""
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if dim is None:
         if input.numel() == 0:
             return Tensor._make(np.asarray(np.nan, dtype=input.dtype))
         return kthvalue(input.reshape(-1), (input.numel() + 1) // 2, 0).values
-    n = input.shape[_dim(dim, input.ndim, "median")] if input.ndim else 1
+    n = input.shape[normalize_dim(dim, input.ndim, "median")] if input.ndim else 1
     return kthvalue(input, (n + 1) // 2, dim, keepdim)
 
 
 def nanmedian(input, dim=None, keepdim=False):
     """``median`` ignoring NaN (NaN only where every value is NaN)."""
-    input = _as_tensor(input)
+    input = as_tensor(input)
     if dim is None:
         data = input.data.reshape(-1)
         kept = np.flatnonzero(~np.isnan(data)) if data.dtype.kind == "f" else np.arange(data.size)
         if kept.size == 0:
             return Tensor._make(np.asarray(np.nan, dtype=input.dtype))
         return median(input.reshape(-1)[kept])
-    dim = _dim(dim, input.ndim, "nanmedian")
+    dim = normalize_dim(dim, input.ndim, "nanmedian")
     data = input.data
     order = _order(data, dim, descending=False)
     counts = (~np.isnan(data)).sum(axis=dim, keepdims=True) if data.dtype.kind == "f" else data.shape[dim]
@@ -124,8 +115,8 @@ def nanmedian(input, dim=None, keepdim=False):
 
 def mode(input, dim=-1, keepdim=False):
     """The most frequent value along ``dim`` (the smallest on a tie) and an index of it."""
-    input = _as_tensor(input)
-    dim = _dim(dim, input.ndim, "mode")
+    input = as_tensor(input)
+    dim = normalize_dim(dim, input.ndim, "mode")
     if input.ndim == 0:
         return _pick(input, None, dim)
     data = np.moveaxis(input.data, dim, -1)
@@ -151,7 +142,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         values, inverse, counts = np.unique(data.reshape(-1), return_inverse=True, return_counts=True)
         inverse = inverse.reshape(data.shape)
     else:
-        dim = _dim(dim, data.ndim, "unique")
+        dim = normalize_dim(dim, data.ndim, "unique")
         values, inverse, counts = np.unique(data, axis=dim, return_inverse=True, return_counts=True)
         inverse = inverse.reshape(-1)
     results = [Tensor._make(values)]
