@@ -128,6 +128,10 @@ CASES = [
     ("median", (ints(7),), {}, "fm"),
     ("msort", (distinct(3, 4),), {}, "fg"),
     ("unique", (ints(10),), {}, "fm"),
+    ("unique", (np.array([[1, 2], [1, 2], [0, 1]]),), {"dim": 0, "return_inverse": True, "return_counts": True}, "fm"),
+    ("mode", (np.array([[1, 2, 2, 3, 3], [5, 5, 1, 1, 0]]),), {}, "fm"),
+    ("mode", (np.array([[1.0, 2.0, 2.0, 3.0], [5.0, 5.0, 1.0, 0.0]]), 1, True), {}, "fmgn"),
+    ("mode", (np.array([[1.0, 2.0], [1.0, 3.0], [0.0, 3.0]]), 0), {}, "fmgn"),
     ("unique", (ints(3, 4),), {"return_inverse": True, "return_counts": True}, "fm"),
     # linear algebra
     ("mm", (real(3, 4), real(4, 2)), {}, "fmg"),
@@ -358,3 +362,42 @@ def test_gradcheck_and_gradgradcheck(case, check):
         return tuple(r for r in _flatten(result) if isinstance(r, ag.Tensor) and r.dtype.kind == "f")
 
     check(fn, *[inputs[i] for i in positions])
+
+
+def test_matrix_transpose_property_and_type_conversions():
+    x = ag.tensor(real(2, 3, 4), requires_grad=True)
+    t = torch.tensor(x.data, requires_grad=True)
+    np.testing.assert_array_equal(x.mT.data, t.mT.detach().numpy())
+    (x.mT * ag.tensor(np.arange(24.0).reshape(2, 4, 3))).sum().backward()
+    (t.mT * torch.arange(24.0, dtype=torch.float64).reshape(2, 4, 3)).sum().backward()
+    np.testing.assert_array_equal(x.grad, t.grad.numpy())
+    assert x.contiguous() is x and x.is_floating_point()
+
+
+def test_non_differentiable_results_never_require_grad():
+    x = ag.tensor(real(3, 4), requires_grad=True)
+    for result in (x.round(), x.floor(), x.sign(), x > 0, x.argsort(), x.sort().indices, x.isnan(),
+                   x.topk(2).indices, x.nonzero(), x.count_nonzero(), x.unique(), x // 2, x.any()):
+        assert not result.requires_grad and result.grad_fn is None
+
+
+def test_errors_name_the_operation():
+    x = ag.tensor(real(3, 4))
+    with pytest.raises(IndexError, match="gather"):
+        ag.gather(x, 1, ag.tensor([[4]]).expand(3, 1).long())
+    with pytest.raises(IndexError, match="sort"):
+        x.sort(dim=2)
+    with pytest.raises(ValueError, match="topk"):
+        x.topk(5)
+    with pytest.raises(ValueError, match="mm"):
+        ag.mm(x, x[0])
+    with pytest.raises(TypeError, match="masked_fill"):
+        x.masked_fill(ag.tensor([1, 0, 1, 0]), 0.0)
+    with pytest.raises(IndexError, match="narrow"):
+        x.narrow(0, 2, 2)
+    with pytest.raises(ValueError, match="repeat"):
+        x.repeat(2)
+    before = x.data.copy()
+    with pytest.raises(ValueError, match="index_add"):
+        x.index_add(0, ag.tensor([0, 1]), ag.ones(3, 4, dtype=np.float64))
+    np.testing.assert_array_equal(x.data, before)
