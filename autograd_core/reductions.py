@@ -246,28 +246,25 @@ class Cumprod(Function):
         return (where(later, others, 0.0) * g).sum(-1).movedim(-1, dim)
 
 
-def cumsum(input, dim, *, dtype=None):
-    """Running sum along ``dim`` (integers accumulate in int64)."""
+def _running(op, input, dim, dtype):
     input = as_tensor(input)
-    dim = normalize_dim(dim, input.ndim, "cumsum")
+    dim = normalize_dim(dim, input.ndim, op.name)
     target = _accumulate_dtype(input, dtype)
     if input.dtype != target:
         input = input.to(target)
     if input.ndim == 0:
         return input * 1
-    return Cumsum.apply(input, dim=dim)
+    return op.apply(input, dim=dim)
+
+
+def cumsum(input, dim, *, dtype=None):
+    """Running sum along ``dim`` (integers accumulate in int64)."""
+    return _running(Cumsum, input, dim, dtype)
 
 
 def cumprod(input, dim, *, dtype=None):
     """Running product along ``dim`` (integers accumulate in int64)."""
-    input = as_tensor(input)
-    dim = normalize_dim(dim, input.ndim, "cumprod")
-    target = _accumulate_dtype(input, dtype)
-    if input.dtype != target:
-        input = input.to(target)
-    if input.ndim == 0:
-        return input * 1
-    return Cumprod.apply(input, dim=dim)
+    return _running(Cumprod, input, dim, dtype)
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):

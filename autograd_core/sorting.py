@@ -57,30 +57,31 @@ def msort(input):
     return sort(input, 0).values
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True):
-    """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+def _ranked(op, input, ranks, dim, descending, keepdim=True):
+    """The values at positions ``ranks`` of the sorted order along ``dim``, with indices."""
     input = as_tensor(input)
-    dim = normalize_dim(dim, input.ndim, "topk")
+    dim = normalize_dim(dim, input.ndim, op)
     n = input.shape[dim] if input.ndim else 1
-    if not 0 <= k <= n:
-        raise ValueError(f"topk: k ({k}) is out of range for dimension {dim} of size {n}")
+    if ranks.size and not (0 <= ranks.min() and ranks.max() < n):
+        raise ValueError(f"{op}: k ({ranks.max() + 1}) is out of range for dimension {dim} of size {n}")
     if input.ndim == 0:
         return _pick(input, None, dim)
-    order = _order(input.data, dim, descending=largest)
-    return _pick(input, np.take(order, np.arange(k), axis=dim), dim)
+    order = _order(input.data, dim, descending)
+    return _pick(input, np.take(order, ranks, axis=dim), dim, keepdim)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+    if k < 0:
+        raise ValueError(f"topk: k ({k}) must be non-negative")
+    return _ranked("topk", input, np.arange(k), dim, descending=largest)
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
     """The ``k``-th smallest value along ``dim`` (k counts from 1) and its index."""
-    input = as_tensor(input)
-    dim = normalize_dim(dim, input.ndim, "kthvalue")
-    n = input.shape[dim] if input.ndim else 1
-    if not 1 <= k <= n:
-        raise ValueError(f"kthvalue: k ({k}) is out of range for dimension {dim} of size {n}")
-    if input.ndim == 0:
-        return _pick(input, None, dim)
-    order = _order(input.data, dim, descending=False)
-    return _pick(input, np.take(order, [k - 1], axis=dim), dim, keepdim)
+    if k < 1:
+        raise ValueError(f"kthvalue: k ({k}) must be at least 1")
+    return _ranked("kthvalue", input, np.array([k - 1]), dim, False, keepdim)
 
 
 def median(input, dim=None, keepdim=False):
