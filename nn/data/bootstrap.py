@@ -13,5 +13,5 @@ def bootstrap(dataset, generator=None):
     n = len(dataset)
     if n == 0:
         raise ValueError("bootstrap: the data set is empty")
-    indices = (generator or ag.default_generator()).integers(0, n, n)
+    indices = ag.random.numpy_generator(generator).integers(0, n, n)
     return Subset(dataset, indices.tolist())

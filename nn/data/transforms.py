@@ -10,8 +10,8 @@ random ones draw a different choice for each image of it.
   ``Standardize`` (per feature), ``PCAWhitening`` and ``ZCAWhitening``;
 - per image: ``ContrastNormalize``;
 - random (augmentation): ``RandomShift``, ``RandomHorizontalFlip``, ``RandomCrop``,
-  ``GaussianNoise``. Each draws from ``generator`` if given (a ``numpy.random.Generator``),
-  else from the one ``autograd_core.manual_seed`` seeds, so ``manual_seed`` makes a run
+  ``GaussianNoise``. Each draws from ``generator`` if given (an
+  ``autograd_core.Generator`` or a ``numpy.random.Generator``), else from the one ``autograd_core.manual_seed`` seeds, so ``manual_seed`` makes a run
   repeatable.
 
 ``Compose([...])`` chains them. Give one to ``DataLoader(..., transform=t)`` (applied to
@@ -84,7 +84,7 @@ class RandomTransform(Transform):
         self.generator = generator
 
     def rng(self):
-        return self.generator if self.generator is not None else ag.default_generator()
+        return ag.random.numpy_generator(self.generator)
 
 
 class Compose(Transform):

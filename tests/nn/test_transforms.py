@@ -170,6 +170,7 @@ def test_determinism_under_a_seed(make):
     x = ramp(n=16)
     first = make(np.random.default_rng(7))(x)
     np.testing.assert_array_equal(make(np.random.default_rng(7))(x), first)
+    np.testing.assert_array_equal(make(ag.Generator().manual_seed(7))(x), make(ag.Generator().manual_seed(7))(x))
     ag.manual_seed(11)
     library = make(None)(x)
     ag.manual_seed(11)
