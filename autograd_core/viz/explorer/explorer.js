@@ -116,7 +116,22 @@ function render() {
   });
   renderEdges(current, backward);
   renderCovers(current);
+  if (current) reveal(data.ops[current.op].dom);
   if (state.selected) showDetails(state.selected);
+}
+
+// Scroll the drawing (never the page around it) so that the node `domId` is in view.
+function reveal(domId) {
+  var g = nodeById[domId];
+  var view = $(".agx-graph");
+  if (!g || !view.clientHeight) return;
+  var box = g.getBoundingClientRect(), frame = view.getBoundingClientRect();
+  if (box.top < frame.top || box.bottom > frame.bottom) {
+    view.scrollTop += box.top - frame.top - (view.clientHeight - box.height) / 2;
+  }
+  if (box.left < frame.left || box.right > frame.right) {
+    view.scrollLeft += box.left - frame.left - (view.clientWidth - box.width) / 2;
+  }
 }
 
 var tensorOp = {};
@@ -300,7 +315,6 @@ function canvas(pixels, offset, width, height, diverging, scale) {
   c.width = width;
   c.height = height;
   c.style.width = width * scale + "px";
-  c.style.height = height * scale + "px";
   var ctx = c.getContext("2d");
   var image = ctx.createImageData(width, height);
   for (var i = 0; i < width * height; i++) {

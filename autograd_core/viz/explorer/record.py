@@ -29,6 +29,8 @@ class _Recorder:
         self.dom = {}
         self.last = {}
         self.op_of = {}
+        # Tensors whose details the page can show (index -> whether they are filters).
+        self.detailed = {}
 
     def run(self, steps):
         view = self.view
@@ -56,19 +58,13 @@ class _Recorder:
         tensor = view.tensor(item)
         shape, dtype = view.meta(item)
         shown = dom is not None if shown is None else shown
-        filters = kind == "leaf" and len(shape) == 4
-        entry = {
-            "name": view.symbol(item),
-            "kind": kind,
-            "shape": shape_text(shape, dtype),
-            "scope": scope,
-            "dom": dom,
-            "value": summarise(tensor.data, filters) if shown and tensor is not None else None,
-            "kept": tensor is not None,
-            "grads": [],
-            "shown": shown,
-            "filters": filters,
-        }
+        entry = {"name": view.symbol(item), "kind": kind, "shape": shape_text(shape, dtype), "scope": scope, "dom": dom, "grads": []}
+        if shown:
+            # A 4-D leaf is a convolution's filters; any other 4-D tensor, feature maps.
+            filters = kind == "leaf" and len(shape) == 4
+            entry["value"] = summarise(tensor.data, filters) if tensor is not None else None
+            entry["kept"] = tensor is not None
+            self.detailed[len(self.tensors)] = filters
         self.index[view.key(item)] = len(self.tensors)
         self.tensors.append(entry)
         if dom is not None:
@@ -86,17 +82,13 @@ class _Recorder:
         else:
             tensor_dom = drawn if drawn != op_dom else None
         self._add_tensor(node, "output" if is_root else "tensor", node.scope, tensor_dom, shown=not boxed)
-        self.ops.append({
-            "name": node.name,
-            "expr": expression(self.view, node),
-            "scope": node.scope,
-            "dom": op_dom if not boxed else drawer.box_ids[drawer.layout.box(node.scope)],
-            "boxed": boxed,
-            "tensor": len(self.tensors) - 1,
-            "step": None,
-        })
-        if not boxed:
+        op = {"name": node.name, "scope": node.scope, "tensor": len(self.tensors) - 1, "step": None}
+        if boxed:
+            op.update(dom=drawer.box_ids[drawer.layout.box(node.scope)], boxed=True)
+        else:
+            op.update(dom=op_dom, boxed=False, expr=expression(self.view, node))
             self.dom[op_dom] = ["op", j]
+        self.ops.append(op)
 
     # -- the walk ---------------------------------------------------------------------------
     def _step(self, s, step):
@@ -130,9 +122,10 @@ class _Recorder:
         if last is not None and last.shape == grad.shape and np.array_equal(last, grad, equal_nan=True):
             return
         self.last[t] = grad
-        entry = self.tensors[t]
-        detail = summarise(grad, entry["filters"]) if entry["shown"] else None
-        entry["grads"].append([s, summary_text(grad, self.max_elements), detail])
+        event = [s, summary_text(grad, self.max_elements)]
+        if t in self.detailed:
+            event.append(summarise(grad, self.detailed[t]))
+        self.tensors[t]["grads"].append(event)
 
     def _forward(self, j):
         node = self.view.nodes[j]

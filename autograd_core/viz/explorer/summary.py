@@ -1,7 +1,7 @@
 """A tensor's value or gradient as the explorer page shows it, in a few kilobytes at most:
-every number for small tensors; otherwise statistics and a histogram, plus a heat map of a
-2-D (or 3-D) tensor and the images of a 4-D one (the feature maps of the first example, or
-a convolution's filters), quantised to one byte per pixel."""
+every number for small tensors; otherwise statistics and a histogram, and a heat map of a
+2-D (or 3-D) tensor; a 4-D tensor also as images (the feature maps of the first example,
+or a convolution's filters). Pictures are quantised to one byte per pixel."""
 import base64
 
 import numpy as np
@@ -23,17 +23,17 @@ def summarise(array, filters=False):
     info = {"shape": list(array.shape), "dtype": array.dtype.name}
     if array.dtype.kind not in "fcbiu":
         return info
+    values = array.astype(np.float64, copy=False)
     if array.size <= FULL_ELEMENTS:
         info["values"] = _plain(array)
-        return info
-    values = array.astype(np.float64, copy=False)
-    finite = values[np.isfinite(values)]
-    info["stats"] = _statistics(values, finite)
-    info["histogram"] = _histogram(finite)
-    if array.ndim in (2, 3):
-        matrix, caption = (values, "") if array.ndim == 2 else (values[0], "[0]: the first example")
-        info["heatmap"] = _heatmap(matrix, caption)
-    elif array.ndim == 4:
+    else:
+        finite = values[np.isfinite(values)]
+        info["stats"] = _statistics(values, finite)
+        info["histogram"] = _histogram(finite)
+        if array.ndim in (2, 3):
+            matrix, caption = (values, "") if array.ndim == 2 else (values[0], "[0]: the first example")
+            info["heatmap"] = _heatmap(matrix, caption)
+    if array.ndim == 4 and array.size:
         info["images"] = _images(values, filters)
     return info
 
