@@ -337,7 +337,6 @@ function summary(info, part) {
   box.setAttribute("data-part", part);
   if (info.values !== undefined) {
     box.appendChild(el("pre", nested(info.values, "", !/^(float|complex)/.test(info.dtype))));
-    return box;
   }
   if (info.stats) {
     var table = el("table");
@@ -468,8 +467,8 @@ function play() {
   playButton.textContent = "pause";
   playButton.classList.add("agx-on");
   state.timer = setInterval(function () {
-    if (state.pos >= steps().length) return stop();
     go(state.pos + 1);
+    if (state.pos >= steps().length) stop();
   }, 700);
 }
 
@@ -494,11 +493,10 @@ var PX = 4 / 3;
 var naturalWidth = parseFloat(svg.getAttribute("width")) || svg.getBoundingClientRect().width / PX;
 var naturalHeight = parseFloat(svg.getAttribute("height")) || svg.getBoundingClientRect().height / PX;
 
-function zoom(factor) {
+function zoom(factor, smallest) {
   if (factor === "fit") {
     var room = $(".agx-graph").clientWidth - 4;
-    // Below about a third of its size a drawing is unreadable: scroll instead.
-    state.zoom = room > 0 ? Math.max(0.35, Math.min(1, room / (naturalWidth * PX))) : 1;
+    state.zoom = room > 0 ? Math.max(smallest || 0.2, Math.min(1, room / (naturalWidth * PX))) : 1;
   } else {
     state.zoom = Math.max(0.1, Math.min(4, state.zoom * factor));
   }
@@ -562,5 +560,6 @@ if (document.body.hasAttribute("data-explorer-page") && document.querySelectorAl
 }
 
 buildLayers();
-if (naturalWidth * PX > $(".agx-graph").clientWidth) zoom("fit");
+// Shrunk below about 60% a drawing's text is hard to read: scroll beyond that.
+if (naturalWidth * PX > $(".agx-graph").clientWidth) zoom("fit", 0.6);
 render();
