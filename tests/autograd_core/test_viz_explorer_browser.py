@@ -219,9 +219,9 @@ def test_a_screenshot_is_not_blank(explorer_graph, offline_page, tmp_path):
     path = explore(output, rankdir="LR").save(tmp_path / "mlp.html")
     browser = offline_page(width=1100, height=640)
     page = browser.open(path)
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
     page.click('g[data-node="W1"]')
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
     png = page.locator("[data-explorer]").screenshot()
     pixels = matplotlib_image.imread(io.BytesIO(png))
     colours = np.unique(pixels.reshape(-1, pixels.shape[-1])[::7], axis=0)
