@@ -31,6 +31,8 @@ from .record import record
 from .svg import annotate
 
 ASSETS = pathlib.Path(__file__).resolve().parent
+# Inches between ranks: room for the gradients the page writes on the edges.
+RANKSEP = "0.9"
 OPTIONS = [name for name in inspect.signature(draw_graph).parameters if name not in ("output", "step")]
 
 
@@ -72,7 +74,9 @@ def explore(output, gradient=None, retain_graph=False, **draw_options):
         view, layout, options["show_values"], options["show_intermediates"], options["max_elements"], None,
         steps[-1].grad_of if steps else None,
     )
-    svg = to_svg(drawer.draw(options["rankdir"], note))
+    graph = drawer.draw(options["rankdir"], note)
+    graph.graph_attr["ranksep"] = RANKSEP
+    svg = to_svg(graph)
     data = record(view, drawer, steps, options["max_elements"])
     del alive
     name = view.symbol(output.grad_fn if output.grad_fn is not None else output)

@@ -172,15 +172,20 @@ function renderEdges(current, backward) {
   }
 }
 
+// The gradient an edge carries, written at its middle (the drawing leaves room between
+// ranks for it).
 function label(edge, text) {
   var path = edge.querySelector("path");
   if (!path || !path.getTotalLength) return;
-  var point = path.getPointAtLength(path.getTotalLength() / 2);
+  var length = path.getTotalLength();
+  if (text.length > 40) text = text.slice(0, 39) + "\u2026";
+  var point = path.getPointAtLength(length / 2);
   var t = document.createElementNS(SVGNS, "text");
-  t.setAttribute("x", point.x + 3);
-  t.setAttribute("y", point.y - 3);
+  t.setAttribute("x", point.x);
+  t.setAttribute("y", point.y - 4);
+  t.setAttribute("text-anchor", "middle");
   t.setAttribute("class", "agx-edge-label");
-  t.textContent = text.length > 48 ? text.slice(0, 47) + "\u2026" : text;
+  t.textContent = text;
   labelLayer.appendChild(t);
 }
 
