@@ -137,7 +137,7 @@ def test_every_explorer_has_ids_of_its_own(explorer_graph):
     assert ids_first and not ids_first & ids_second
     (root,) = re.findall(r'<div class="agx" id="([^"]+)"', first)
     assert all(i.startswith(root) for i in ids_first)
-    assert f"document.getElementById({json.dumps(root)})" in first
+    assert f"}}, {json.dumps(root)}, document.currentScript);" in first
 
 
 def test_values_of_tensors_nothing_keeps_are_marked_not_kept():

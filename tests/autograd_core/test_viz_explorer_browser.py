@@ -230,3 +230,37 @@ def test_a_screenshot_is_not_blank(explorer_graph, offline_page, tmp_path):
         SCREENSHOT.parent.mkdir(exist_ok=True)
         SCREENSHOT.write_bytes(png)
     assert not browser.errors
+
+
+# What JupyterLab does with an HTML output: set it as the innerHTML of an output element,
+# re-create each script (scripts set through innerHTML never run), and attach the output
+# to the document afterwards.
+JUPYTERLAB_RENDERING = """fragment => {
+    const host = document.createElement('div');
+    host.innerHTML = fragment;
+    for (const script of Array.from(host.getElementsByTagName('script'))) {
+        const clone = document.createElement('script');
+        for (const attribute of Array.from(script.attributes)) clone.setAttribute(attribute.name, attribute.value);
+        clone.textContent = script.textContent;
+        script.parentNode.replaceChild(clone, script);
+    }
+    document.body.appendChild(host);
+}"""
+
+
+def test_an_explorer_shown_as_jupyterlab_shows_outputs_works(explorer_graph, offline_page, tmp_path):
+    output, _, _ = explorer_graph("expression")
+    explorer = explore(output)
+    path = tmp_path / "notebook.html"
+    path.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body></body></html>", encoding="utf-8")
+    browser = offline_page()
+    page = browser.open(path)
+    page.evaluate(JUPYTERLAB_RENDERING, explorer._repr_html_())
+    page.evaluate(JUPYTERLAB_RENDERING, explorer._repr_html_())  # the same explorer shown twice
+    page.wait_for_function("document.querySelectorAll('[data-explorer][data-ready]').length === 2")
+    second = page.locator("[data-explorer]").nth(1)
+    second.locator('[data-role="step"]').click()
+    page.keyboard.press("ArrowRight")
+    assert state(page, 1)["rule"] == BackwardStepper(explorer_graph("expression")[0]).step().chain_rule
+    assert state(page, 0)["step"] == "step 0 / 3"
+    assert not browser.errors

@@ -1,8 +1,8 @@
 """``explore``: the backward pass of a graph as one self-contained web page.
 
 The page holds the drawing (inline SVG from Graphviz), the steps and values (embedded
-JSON), and a small script and stylesheet (``explorer.js``, ``explorer.css``, shipped
-beside this file); it loads nothing from the network, so it works from a saved file, in
+JSON), and a small script and stylesheet (``explorer.js`` started by ``start.js``,
+``explorer.css``, shipped beside this file); it loads nothing from the network, so it works from a saved file, in
 Jupyter, and in a notebook rendered to HTML without a kernel::
 
     loss = ...                        # a one-element tensor
@@ -122,7 +122,7 @@ class Explorer:
             css=_asset("explorer.css"),
             svg=annotate(self._svg, uid, self._labels),
             data=data,
-            script=f"(function (root) {{\n{_asset('explorer.js')}\n}})(document.getElementById({json.dumps(uid)}));",
+            script=string.Template(_asset("start.js")).substitute(uid=json.dumps(uid), explorer=_asset("explorer.js")),
             last=self.steps,
         )
 
