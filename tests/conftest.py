@@ -1,10 +1,12 @@
-"""A real browser for the tests of web pages (the backprop explorer): Debian's Chromium,
-driven by Playwright's Python API. Where either is missing, those tests skip and say what
-to install; CI installs both."""
+"""Fixtures for every test: micrograd's expression, and a real browser for the tests of
+web pages (the backprop explorer): Debian's Chromium, driven by Playwright's Python API.
+Where either is missing, the browser tests skip and say what to install; CI installs both."""
 import pathlib
 import shutil
 
 import pytest
+
+import autograd_core as ag
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -63,3 +65,21 @@ def offline_page(browser):
     yield make
     for page in pages:
         page.close()
+
+
+@pytest.fixture
+def micrograd_expression():
+    """``build()``: L = (a * b + c) * f on named scalar tensors (a=2, b=-3, c=10, f=-2,
+    e = a * b, d = e + c); returns L and a dict of the other tensors by name."""
+
+    def build():
+        a, b, c, f = (ag.tensor(v, requires_grad=True, name=n) for v, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
+        e = a * b
+        e.name = "e"
+        d = e + c
+        d.name = "d"
+        L = d * f
+        L.name = "L"
+        return L, dict(a=a, b=b, c=c, f=f, e=e, d=d)
+
+    return build

@@ -5,7 +5,6 @@ import importlib.util
 import pathlib
 import urllib.parse
 
-import numpy as np
 import pytest
 
 import autograd_core as ag
@@ -26,18 +25,6 @@ def site_builder():
     return module
 
 
-def expression_steps():
-    """The steps of notebook 01's expression, L = (a b + c) f in float64."""
-    a, b, c, f = (ag.tensor(v, dtype=np.float64, requires_grad=True, name=n) for v, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
-    e = a * b
-    e.name = "e"
-    d = e + c
-    d.name = "d"
-    L = d * f
-    L.name = "L"
-    return ag.BackwardStepper(L).run()
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebooks_in_the_repository_have_no_outputs(path):
     notebook = nbformat.read(path, as_version=4)
@@ -46,7 +33,7 @@ def test_notebooks_in_the_repository_have_no_outputs(path):
             assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
 
 
-def test_the_rendered_notebook_01_steps_its_explorer_offline(tmp_path, offline_page):
+def test_the_rendered_notebook_01_steps_its_explorer_offline(tmp_path, offline_page, micrograd_expression):
     notebook = ROOT / "notebooks" / "01_backprop_step_by_step.ipynb"
     index, page_path = site_builder().build(tmp_path / "site", [notebook])
     assert page_path.name == "01_backprop_step_by_step.html"
@@ -58,7 +45,9 @@ def test_the_rendered_notebook_01_steps_its_explorer_offline(tmp_path, offline_p
     explorer = page.locator("[data-explorer]")
     assert explorer.count() == 1 and explorer.get_attribute("data-ready") == "1"
     explorer.locator('[data-role="step"]').click()  # the keys go to the explorer that has the focus
-    steps = expression_steps()
+    # The notebook's expression (in float32: the same text); `named` keeps e and d alive, as there.
+    L, named = micrograd_expression()
+    steps = ag.BackwardStepper(L).run()
     for k, step in enumerate(steps, 1):
         page.keyboard.press("ArrowRight")
         assert explorer.locator('[data-role="step"]').inner_text() == f"step {k} / {len(steps)}"

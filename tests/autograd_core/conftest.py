@@ -59,37 +59,8 @@ def check():
     return check
 
 
-@pytest.fixture
-def micrograd_expression():
-    """``build()``: L = (a * b + c) * f on named scalar tensors (a=2, b=-3, c=10, f=-2,
-    e = a * b, d = e + c); returns L and a dict of the other tensors by name."""
-
-    def build():
-        a, b, c, f = (ag.tensor(v, requires_grad=True, name=n) for v, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
-        e = a * b
-        e.name = "e"
-        d = e + c
-        d.name = "d"
-        L = d * f
-        L.name = "L"
-        return L, dict(a=a, b=b, c=c, f=f, e=e, d=d)
-
-    return build
-
-
 def _named(rng, shape, name, scale=1.0):
     return ag.Tensor(rng.standard_normal(shape) * scale, requires_grad=True, name=name)
-
-
-def _expression(rng):
-    a, b, c, f = (ag.tensor(v, requires_grad=True, name=n) for v, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
-    e = a * b
-    e.name = "e"
-    d = e + c
-    d.name = "d"
-    L = d * f
-    L.name = "L"
-    return L, [a, b, c, f], [e, d]
 
 
 def _fan_out(rng):
@@ -140,7 +111,6 @@ def _conv_pool(rng):
 
 
 EXPLORER_GRAPHS = {
-    "expression": _expression,
     "fan_out": _fan_out,
     "broadcasting_matmul": _broadcasting_matmul,
     "mlp": _mlp,
@@ -149,13 +119,16 @@ EXPLORER_GRAPHS = {
 
 
 @pytest.fixture
-def explorer_graph():
-    """``explorer_graph(name)``: one of the graphs the explorer is tested on, made afresh
-    with the same values each time: ``(output, leaves, kept intermediates)``. Leaves have
-    names of their own, so every tensor drawn has a different name."""
+def explorer_graph(micrograd_expression):
+    """``explorer_graph(name)``: one of the graphs the explorer is tested on ("expression"
+    or a name of ``EXPLORER_GRAPHS``), made afresh with the same values each time:
+    ``(output, leaves, kept intermediates)``. Leaves have names of their own, so every
+    tensor drawn has a different name."""
 
     def build(name):
+        if name == "expression":
+            L, t = micrograd_expression()
+            return L, [t[n] for n in "abcf"], [t["e"], t["d"]]
         return EXPLORER_GRAPHS[name](np.random.default_rng(0))
 
-    build.names = list(EXPLORER_GRAPHS)
     return build

@@ -368,7 +368,7 @@ function summary(info, part) {
     var m = info.images;
     var px = bytes(m.pixels);
     var grid = el("div", null, "agx-images");
-    var s = Math.max(1, Math.min(6, Math.floor(260 / (m.columns * m.width))));
+    var s = Math.min(6, 270 / (m.columns * (m.width + 2)));
     grid.style.gridTemplateColumns = "repeat(" + m.columns + ", max-content)";
     for (var k = 0; k < m.count; k++) {
       var image = canvas(px, k * m.width * m.height, m.width, m.height, m.diverging, s);

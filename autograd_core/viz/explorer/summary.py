@@ -116,13 +116,13 @@ def _images(values, filters):
     else:
         stack = values[0]
         caption = f"the {values.shape[1]} channels of the first example"
-        columns = min(values.shape[1], 8)
+        columns = min(values.shape[1], 4)
     if len(stack) > MAX_IMAGES:
         caption += f"; the first {MAX_IMAGES}"
         stack = stack[:MAX_IMAGES]
     lo, hi, diverging = _range(stack)
     return {
-        "count": len(stack), "height": stack.shape[1], "width": stack.shape[2], "columns": max(1, min(columns, 16)),
+        "count": len(stack), "height": stack.shape[1], "width": stack.shape[2], "columns": max(1, min(columns, 8)),
         "lo": _round(lo), "hi": _round(hi), "diverging": diverging, "caption": caption,
         "pixels": _quantise(stack, lo, hi),
     }
