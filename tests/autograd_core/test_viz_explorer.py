@@ -4,7 +4,6 @@ tensors, ids of its own per explorer, large graphs, and clear errors."""
 import base64
 import json
 import re
-import time
 
 import numpy as np
 import pytest
@@ -225,11 +224,9 @@ def chain(n, scoped):
 
 def test_a_huge_graph_without_scopes_is_refused_with_draw_graph_s_hint_before_running():
     x, y = chain(10_000, scoped=False)
-    start = time.perf_counter()
     with pytest.raises(ValueError, match="max_nodes=1500.*collapse"):
         explore(y)
-    assert time.perf_counter() - start < 2.0
-    assert x.grad is None and not y.grad_fn.released
+    assert x.grad is None and not y.grad_fn.released  # refused before the pass ran
 
 
 def test_a_huge_scoped_graph_is_summarised():
