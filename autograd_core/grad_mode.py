@@ -1,6 +1,8 @@
 """Switching gradient recording on and off: ``no_grad``, ``enable_grad``, ``is_grad_enabled``."""
 import functools
 
+__all__ = ["enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
+
 _enabled = True
 
 
