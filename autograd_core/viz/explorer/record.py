@@ -121,7 +121,8 @@ class _Recorder:
         last = self.last.get(t)
         if last is not None and last.shape == grad.shape and np.array_equal(last, grad, equal_nan=True):
             return
-        self.last[t] = grad
+        # A copy: the engine may add later contributions into the same array in place.
+        self.last[t] = grad.copy()
         event = [s, summary_text(grad, self.max_elements)]
         if t in self.detailed:
             event.append(summarise(grad, self.detailed[t]))
