@@ -38,6 +38,7 @@ from .elementwise import where
 from .function import Function
 from .linalg import linear
 from .shape import cat, stack
+from .tensor import Tensor
 
 __all__ = ["gru_step", "input_gates", "lstm_step", "rnn_step"]
 
@@ -58,7 +59,7 @@ def _affine(x, weight, bias):
 def input_gates(x, w_ih, b_ih=None):
     """``x W_ih^T + b_ih`` as an array, for a whole sequence at once (one matmul): the part
     of every gate that does not depend on the state, passed to a step as ``x_gates``."""
-    x, w_ih, b_ih = (getattr(a, "data", a) for a in (x, w_ih, b_ih))
+    x, w_ih, b_ih = (a.data if isinstance(a, Tensor) else a for a in (x, w_ih, b_ih))
     # As one 2-D product: NumPy would loop over the leading axis of a 3-D one.
     return _affine(x.reshape(-1, x.shape[-1]), w_ih, b_ih).reshape(x.shape[:-1] + (-1,))
 
