@@ -217,11 +217,12 @@ def test_a_screenshot_is_not_blank(explorer_graph, offline_page, tmp_path):
     matplotlib_image = pytest.importorskip("matplotlib.image")
     output, _, _ = explorer_graph("mlp")
     path = explore(output, rankdir="LR").save(tmp_path / "mlp.html")
-    browser = offline_page(width=1100, height=640)
+    browser = offline_page(width=1280, height=620)
     page = browser.open(path)
     page.click('g[data-node="W1"]')
     for _ in range(5):
         page.keyboard.press("ArrowRight")
+    page.click('[data-action="zoom-fit"]')  # the whole graph in the picture
     png = page.locator("[data-explorer]").screenshot()
     pixels = matplotlib_image.imread(io.BytesIO(png))
     colours = np.unique(pixels.reshape(-1, pixels.shape[-1])[::7], axis=0)
