@@ -14,13 +14,13 @@ __all__ = [
     "DEFAULT_FLOAT",
     "as_array",
     "as_tensor",
+    "as_tuple",
     "dim_arg",
     "floating_dtype",
     "index_arg",
     "keepdim_arg",
     "normalize_dim",
     "normalize_dims",
-    "ntuple",
     "shape_arg",
 ]
 
@@ -103,7 +103,7 @@ def shape_arg(shape):
     return tuple(shape)
 
 
-def ntuple(value, n, op, name):
+def as_tuple(value, n, op, name):
     """``3`` -> ``(3, 3)`` for n = 2; a sequence must hold n integers (or one, repeated).
     ValueError naming ``op`` and the argument ``name`` otherwise."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):

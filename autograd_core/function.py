@@ -82,7 +82,9 @@ class Function:
 
     # -- the two methods a subclass writes -------------------------------------------
     def forward(self, *args, **kwargs):
-        """Compute the output array from the input arrays."""
+        """Compute the output array from the input arrays. A tuple ``(output, *extras)``
+        adds results that are not differentiable (indices, counts): ``apply`` then
+        returns ``(output, *extras)`` as Tensors, the extras outside the graph."""
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
 
     def backward(self, grad):
@@ -189,6 +191,9 @@ class Function:
             if message.startswith(cls.name + ":"):
                 raise
             raise type(error)(f"{cls.name}: {_describe(args)}: {message}") from None
+        extras = None
+        if type(raw) is tuple:
+            raw, *extras = raw
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
         if node._recording and out.dtype.kind in "fc":
             result = node._connect(args, datas, raw, out, kwargs)
@@ -196,6 +201,8 @@ class Function:
             result = Tensor._make(out)
         if node.shares_storage and isinstance(args[0], Tensor):
             result._vc = args[0]._vc
+        if extras is not None:
+            return (result, *(Tensor._make(np.asarray(e)) for e in extras))
         return result
 
     # Defaults of a node, overwritten per instance only when they differ.

@@ -15,7 +15,9 @@ test accuracy. Written to the output folder (``--out``), each file named after t
 - ``<model>_curves.png``: training loss per batch and per epoch, train/test accuracy;
 - ``<model>_graph.svg``: the model's computation graph, layer by layer (the Graphviz
   ``.dot`` source instead, if Graphviz's ``dot`` program is not installed);
-- ``<model>_metrics.json``: settings, accuracy per epoch, wall time.
+- ``<model>_metrics.json``: settings, accuracy per epoch, wall time;
+- ``<model>_backprop.html``: the backward pass of the trained model on one training batch,
+  a page to step through in any browser, offline (``autograd_core.viz.explore``).
 """
 import argparse
 import ctypes
@@ -187,6 +189,23 @@ def save_graph(model, images, stem):
         return path
 
 
+def save_backprop_page(model, images, labels, path):
+    """The backward pass of the loss on one batch as a web page (``viz.explore``); as for
+    the graph, only a note if Graphviz's ``dot`` program is missing. Returns the path
+    written, or None."""
+    model.train()
+    loss = nn.CrossEntropyLoss()(model(ag.Tensor(images)), ag.Tensor(labels))
+    loss.name = "loss"
+    try:
+        page = ag.viz.explore(loss, rankdir="TB").save(path)
+    except RuntimeError as error:
+        print(f"note: {error.args[0].split('.')[0]}; no backprop page written")
+        return None
+    finally:
+        model.zero_grad()
+    return page
+
+
 def main(argv=None):
     args = parse_args(argv)
     keep_freed_memory()
@@ -212,6 +231,9 @@ def main(argv=None):
     save_curves(history, stem.with_name(f"{args.model}_curves.png"), f"{args.model} on Fashion-MNIST: test accuracy {final:.4f}")
     written.append(stem.with_name(f"{args.model}_curves.png"))
     written.append(save_graph(model, test_set[0], stem.with_name(f"{args.model}_graph")))
+    batch = slice(0, args.batch_size)
+    page = save_backprop_page(model, train_set[0][batch], train_set[1][batch], stem.with_name(f"{args.model}_backprop.html"))
+    written += [page] if page else []
     metrics = {key: getattr(args, key) for key in ("model", "epochs", "batch_size", "lr", "optimizer", "seed", "limit", "augment")}
     metrics.update(test_accuracy=final, history=history)
     metrics_path = stem.with_name(f"{args.model}_metrics.json")
