@@ -2,6 +2,6 @@
 teaching and readers for the MNIST/Fashion-MNIST IDX files."""
 from .dataloader import DataLoader, default_collate
 from .dataset import Dataset, Subset, TensorDataset, random_split
-from .fashion_mnist import FASHION_MNIST_CLASSES, load_fashion_mnist
+from .fashion_mnist import FASHION_MNIST_CLASSES, DataUnavailableError, load_fashion_mnist
 from .idx import IDXError, read_idx, write_idx
 from .toy import circles, moons, spirals, xor
