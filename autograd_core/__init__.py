@@ -43,9 +43,14 @@ bool_ = bool
 
 def _method(name):
     def function(x, *args, **kwargs):
-        return getattr(x if isinstance(x, Tensor) else Tensor(x), name)(*args, **kwargs)
+        if not isinstance(x, Tensor):
+            try:
+                x = Tensor(x)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"{name}: {error}") from None
+        return getattr(x, name)(*args, **kwargs)
 
-    function.__name__ = name
+    function.__name__ = function.__qualname__ = name
     function.__doc__ = f"``autograd_core.{name}(x, ...)`` is ``x.{name}(...)``."
     return function
 

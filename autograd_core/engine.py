@@ -18,6 +18,9 @@ def topological_order(roots):
     depends on: the order in which the backward pass visits them."""
     order = []
     visited = set()
+    roots = list(roots) if isinstance(roots, (list, tuple)) else roots
+    if not isinstance(roots, list) or not all(isinstance(r, Function) for r in roots):
+        raise TypeError("topological_order: expected a list of Function nodes (tensors' grad_fn)")
     for root in roots:
         if root in visited:
             continue
@@ -40,6 +43,8 @@ def topological_order(roots):
 def sum_to_shape(grad, shape, op_name="backward"):
     """Undo broadcasting: sum ``grad`` over the dimensions that broadcasting added or
     stretched, so that it has the input's ``shape``. The one place this is done."""
+    if not isinstance(grad, Tensor) or not isinstance(shape, tuple):
+        raise TypeError(f"{op_name}: sum_to_shape takes a Tensor and a shape tuple")
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
@@ -255,12 +260,19 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     which gives second derivatives (Hessian-vector products, gradient penalties).
     """
     single_input = isinstance(inputs, Tensor)
+    for what, value in (("outputs", outputs), ("inputs", inputs)):
+        if not isinstance(value, (Tensor, list, tuple)):
+            raise TypeError(f"grad: {what} must be a Tensor or a sequence of Tensors, got {type(value).__name__}")
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if single_input else list(inputs)
+    if not all(isinstance(o, Tensor) for o in outputs):
+        raise TypeError("grad: every output must be a Tensor")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor) or isinstance(grad_outputs, np.ndarray):
         grad_outputs = [grad_outputs]
+    elif not isinstance(grad_outputs, (list, tuple)):
+        raise TypeError(f"grad: grad_outputs must be a Tensor or a sequence, got {type(grad_outputs).__name__}")
     if len(grad_outputs) != len(outputs):
         raise ValueError(f"grad: {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
     for t in inputs:

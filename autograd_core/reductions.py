@@ -117,7 +117,10 @@ def var(x, dim, unbiased, keepdim, correction):
     """Variance over ``dim``: divides by n - correction (1, unbiased, by default)."""
     if correction is None:
         correction = 0 if unbiased is False else 1
-    axes = _axes(dim, x.ndim) if x.ndim else ()
+    try:
+        axes = _axes(dim, x.ndim) if x.ndim else ()
+    except IndexError as error:
+        raise IndexError(f"var: {error}") from None
     count = int(np.prod([x.shape[a] for a in axes]))
     centered = x - x.mean(dim=axes, keepdim=True)
     return (centered * centered).sum(dim=axes, keepdim=keepdim) / max(count - correction, 0)

@@ -20,25 +20,36 @@ def as_array(data, dtype=None):
     """Convert user data to an array: Python floats become float32, arrays keep their dtype."""
     if isinstance(data, Tensor):
         data = data.data
-    if isinstance(data, np.ndarray):
+    if isinstance(data, np.ndarray) and data.dtype.kind not in "OUSV":
         return data if dtype is None else data.astype(dtype, copy=False)
-    array = np.asarray(data, dtype=dtype)
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"tensor: cannot make a tensor of {type(data).__name__} data ({error})") from None
+    if array.dtype.kind in "OUSV":
+        raise TypeError(f"tensor: cannot make a tensor of {type(data).__name__} data holding {array.dtype} values (numbers only)")
     if dtype is None and array.dtype == np.float64:
         array = array.astype(DEFAULT_FLOAT)
     return array
 
 
-def _dim(dim, axis):
+def _dim(dim, axis, op):
     """PyTorch says ``dim``, NumPy says ``axis``; accept either."""
     if dim is None:
         dim = axis
     if isinstance(dim, list):
         dim = tuple(dim)
+    dims = dim if isinstance(dim, tuple) else (dim,)
+    if dim is not None and not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in dims):
+        raise TypeError(f"{op}: dim must be an int or a tuple of ints, got {dim!r}")
     return dim
 
 
 def _keep(keepdim, keepdims):
-    return bool(keepdims) if keepdims is not None else bool(keepdim)
+    keep = keepdims if keepdims is not None else keepdim
+    if not isinstance(keep, (bool, int, np.bool_)):
+        raise TypeError(f"keepdim must be a bool, got {type(keep).__name__}")
+    return bool(keep)
 
 
 def _shape_arg(shape):
@@ -133,6 +144,8 @@ class Tensor:
             yield self[i]
 
     def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item: only a one-element tensor converts to a Python number, this one has shape {tuple(self.shape)}")
         return self.data.item()
 
     def numpy(self):
@@ -220,63 +233,65 @@ class Tensor:
         return _HookHandle(owner._hooks, hook)
 
     # -- in-place updates (no graph; used by optimizers and initializers) ---------------
-    def _check_inplace(self, op):
+    def _inplace(self, op, change, *operands):
+        """Run ``change(data, *operands)``, which writes into ``self.data``, and count the
+        change in the version counter. A refused or failed change leaves the tensor, its
+        version included, as it was."""
         if grad_mode._enabled and self.requires_grad:
             raise RuntimeError(
                 f"{op}: in-place change of a tensor that requires grad; do it inside no_grad() "
                 "or build a new tensor instead"
             )
+        try:
+            operands = [_inplace_operand(v, op) for v in operands]
+            change(self.data, *operands)
+        except (TypeError, ValueError, IndexError) as error:
+            if str(error).startswith(op + ":"):
+                raise
+            kind = next(k for k in (IndexError, ValueError, TypeError) if isinstance(error, k))
+            raise kind(f"{op}: tensor of shape {tuple(self.data.shape)} and dtype {self.data.dtype}: {error}") from None
         self._vc[0] += 1
+        return self
 
     def __setitem__(self, index, value):
-        self._check_inplace("setitem")
-        self.data[_index_arg(index)] = as_array(value)
+        index = _index_arg(index)
+
+        def assign(data, value):
+            data[index] = value
+
+        self._inplace("setitem", assign, as_array(value))
 
     def add_(self, other, alpha=1):
-        self._check_inplace("add_")
-        other = _inplace_operand(other)
-        if alpha != 1:
-            other = other * alpha
-        np.add(self.data, other, out=self.data, casting="unsafe")
-        return self
+        def add(data, other, alpha):
+            np.add(data, other * alpha if alpha != 1 else other, out=data, casting="unsafe")
+
+        return self._inplace("add_", add, other, alpha)
 
     def sub_(self, other, alpha=1):
         return self.add_(other, -alpha)
 
     def mul_(self, other):
-        self._check_inplace("mul_")
-        np.multiply(self.data, _inplace_operand(other), out=self.data, casting="unsafe")
-        return self
+        return self._inplace("mul_", lambda data, other: np.multiply(data, other, out=data, casting="unsafe"), other)
 
     def div_(self, other):
-        self._check_inplace("div_")
-        np.divide(self.data, _inplace_operand(other), out=self.data, casting="unsafe")
-        return self
+        return self._inplace("div_", lambda data, other: np.divide(data, other, out=data, casting="unsafe"), other)
 
     def copy_(self, source):
-        source = as_array(source)
-        try:
-            fits = np.broadcast_shapes(source.shape, self.shape) == self.shape
-        except ValueError:
-            fits = False
-        if not fits:
-            raise ValueError(f"copy_: source of shape {source.shape} does not fit shape {self.shape}")
-        self._check_inplace("copy_")
-        np.copyto(self.data, source, casting="unsafe")
-        return self
+        return self._inplace("copy_", lambda data, source: np.copyto(data, source, casting="unsafe"), as_array(source))
 
     def fill_(self, value):
-        self._check_inplace("fill_")
-        self.data.fill(value)
-        return self
+        return self._inplace("fill_", lambda data, value: data.fill(value), value)
 
     def zero_(self):
         return self.fill_(0)
 
     def clamp_(self, min=None, max=None):
-        self._check_inplace("clamp_")
-        np.clip(self.data, min, max, out=self.data)
-        return self
+        def clamp(data, low, high):
+            if low is None and high is None:
+                raise ValueError("give min, max or both")
+            np.clip(data, low, high, out=data)
+
+        return self._inplace("clamp_", clamp, min, max)
 
     # -- conversions ------------------------------------------------------------------
     def to(self, dtype):
@@ -443,34 +458,34 @@ class Tensor:
 
     # -- reductions -------------------------------------------------------------------
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.Sum.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+        return reductions.Sum.apply(self, dim=_dim(dim, axis, "sum"), keepdim=_keep(keepdim, keepdims))
 
     def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.Mean.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+        return reductions.Mean.apply(self, dim=_dim(dim, axis, "mean"), keepdim=_keep(keepdim, keepdims))
 
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
         """Variance, unbiased (divides by n - 1) by default as in PyTorch; ``correction=0``
         or ``unbiased=False`` gives the biased (population) variance."""
-        return reductions.var(self, _dim(dim, axis), unbiased, _keep(keepdim, keepdims), correction)
+        return reductions.var(self, _dim(dim, axis, "var"), unbiased, _keep(keepdim, keepdims), correction)
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
         return self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims).sqrt()
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The largest value, or with ``dim`` the pair (values, indices) as in PyTorch."""
-        return reductions.extreme(self, reductions.Amax, _dim(dim, axis), _keep(keepdim, keepdims))
+        return reductions.extreme(self, reductions.Amax, _dim(dim, axis, "max"), _keep(keepdim, keepdims))
 
     def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.extreme(self, reductions.Amin, _dim(dim, axis), _keep(keepdim, keepdims))
+        return reductions.extreme(self, reductions.Amin, _dim(dim, axis, "min"), _keep(keepdim, keepdims))
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.arg_extreme(self.data, np.argmax, _dim(dim, axis), _keep(keepdim, keepdims))
+        return reductions.arg_extreme(self.data, np.argmax, _dim(dim, axis, "argmax"), _keep(keepdim, keepdims))
 
     def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.arg_extreme(self.data, np.argmin, _dim(dim, axis), _keep(keepdim, keepdims))
+        return reductions.arg_extreme(self.data, np.argmin, _dim(dim, axis, "argmin"), _keep(keepdim, keepdims))
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.LogSumExp.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+        return reductions.LogSumExp.apply(self, dim=_dim(dim, axis, "logsumexp"), keepdim=_keep(keepdim, keepdims))
 
     def softmax(self, dim=-1, *, axis=None):
         return reductions.Softmax.apply(self, dim=dim if axis is None else axis)
@@ -514,11 +529,13 @@ class Tensor:
         return indexing.GetItem.apply(self, index=_index_arg(index))
 
 
-def _inplace_operand(value):
+def _inplace_operand(value, op):
     """Python numbers stay Python numbers, so NumPy applies them in the tensor's own dtype
     (``as_array`` would round them to float32 first, wrong for a float64 tensor)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
+    if isinstance(value, (str, bytes, dict)):
+        raise TypeError(f"expected a number or a tensor, got {type(value).__name__}")
     return as_array(value)
 
 

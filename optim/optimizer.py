@@ -14,6 +14,7 @@ buffers and into two scratch arrays reused across parameters and steps, so a ste
 allocates (almost) nothing.
 """
 import collections
+import collections.abc
 import copy
 import numbers
 
@@ -44,6 +45,8 @@ class Optimizer:
                 "(wrap it in a list)"
             )
         self._check_ordered(params)
+        if not isinstance(params, collections.abc.Iterable):
+            raise TypeError(f"{self._name}: params must be an iterable of tensors or of dicts, got {type(params).__name__}")
         groups = list(params)
         if not groups:
             raise ValueError(f"{self._name}: got an empty parameter list")
