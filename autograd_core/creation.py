@@ -7,7 +7,13 @@ import functools
 
 import numpy as np
 
-from .tensor import DEFAULT_FLOAT, Tensor, as_array
+from .arguments import DEFAULT_FLOAT, as_array, shape_arg
+from .tensor import Tensor
+
+__all__ = [
+    "arange", "default_generator", "eye", "from_numpy", "full", "manual_seed", "ones", "ones_like", "rand",
+    "randn", "tensor", "zeros", "zeros_like",
+]
 
 _generator = np.random.default_rng()
 
@@ -43,8 +49,7 @@ def _named(function):
 
 def _shape(size, op):
     """``f(2, 3)`` and ``f((2, 3))`` both mean the shape (2, 3); sizes must be integers >= 0."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
+    size = shape_arg(size)
     for s in size:
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
             raise TypeError(f"{op}: sizes must be integers, got {tuple(size)!r}")
