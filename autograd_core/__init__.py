@@ -12,13 +12,15 @@ so a new op is exported by naming its function in its module's ``__all__``.
 from numpy import float16, float32, float64, int32, int64  # noqa: F401  (dtype names, as torch.float32)
 
 from . import tensor  # first: the argument helpers and every op family import Tensor
-from . import conv, creation, elementwise, engine, function, grad_mode, gradcheck, indexing, linalg, pooling
+from . import anomaly, conv, creation, elementwise, engine, function, grad_mode, gradcheck, indexing, linalg, pooling
 from . import reductions, scope, shape, viz
 
 _exporting = (
+    anomaly,
     conv, creation, elementwise, engine, function, grad_mode, gradcheck, indexing, linalg, pooling, reductions,
     scope, shape, tensor,
 )
+from .anomaly import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403

@@ -11,7 +11,7 @@ import collections
 
 import numpy as np
 
-from . import grad_mode
+from . import anomaly, grad_mode
 from .arguments import as_array
 from .function import Function
 from .tensor import Tensor
@@ -182,6 +182,8 @@ class BackwardPass:
         grad_mode._enabled = self.create_graph
         try:
             input_grads = node_vjp(node, grad, self.create_graph)
+            if anomaly._enabled:
+                anomaly.check_backward(node, grad, input_grads)
             local_grads = None
             if local and grad.data.size == 1:
                 local_grads = node_vjp(node, Tensor._make(np.ones_like(grad.data)), self.create_graph)
@@ -338,6 +340,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     results = []
     for t in inputs:
         g = walk.grads.get(t) if t.grad_fn is None else wanted[t.grad_fn]
+        if g is not None and t.grad_fn is None and t._hooks:
+            g = _run_hooks(t._hooks, g)  # a leaf's hooks see its gradient, as in torch.autograd.grad
         if g is None and not allow_unused:
             raise RuntimeError(
                 f"grad: an input of shape {tuple(t.shape)} was not used to compute the outputs "

@@ -33,7 +33,7 @@ import weakref
 
 import numpy as np
 
-from . import grad_mode, scope
+from . import anomaly, grad_mode, scope
 from .arguments import as_tensor
 from .tensor import Tensor
 
@@ -201,6 +201,8 @@ class Function:
         if type(raw) is tuple:
             raw, *extras = raw
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
+        if anomaly._enabled:
+            anomaly.check_forward(node, args, out)
         if node._recording and out.dtype.kind in "fc":
             result = node._connect(args, datas, raw, out, kwargs)
         else:
