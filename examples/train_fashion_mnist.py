@@ -143,6 +143,12 @@ def train(model, loader, test, args):
             loss.backward()
             optimizer.step()
             scheduler.step()
+            if not np.isfinite(loss.item()):
+                sys.exit(
+                    f"the loss became {loss.item()} at epoch {epoch}, batch {len(history['batch_loss']) + 1}; to find the "
+                    "operation and the line where it first appears, run the training inside "
+                    "`with ag.detect_anomaly():` (or call ag.set_detect_anomaly(True) first)"
+                )
             history["batch_loss"].append(loss.item())
             totals[0] += loss.item() * len(labels)
             totals[1] += int((logits.data.argmax(axis=1) == labels.data).sum())

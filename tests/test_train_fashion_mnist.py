@@ -126,3 +126,9 @@ def test_without_data_or_network_one_message_names_both_ways(tmp_path, monkeypat
     assert "dataset-fashion-mnist" in message and "--data DIR" in message
     assert "name resolution" in message and "\n" not in message
     assert not (tmp_path / "out").exists()
+
+
+def test_a_nan_loss_stops_with_a_hint_to_turn_on_anomaly_detection(data, tmp_path):
+    done = subprocess.run(command(data, tmp_path, "--lr", "1e30"), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1
+    assert "the loss became nan" in done.stderr and "ag.detect_anomaly()" in done.stderr
