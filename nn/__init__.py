@@ -21,6 +21,7 @@ from .batchnorm import BatchNorm1d, BatchNorm2d
 from .checkpoint import load_checkpoint, save_checkpoint
 from .containers import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d
+from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout
 from .embedding import Embedding
 from .flatten import Flatten, Unflatten
