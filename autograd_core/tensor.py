@@ -243,9 +243,10 @@ class Tensor:
         return self.fill_(0)
 
     def masked_fill_(self, mask, value):
-        self._check_inplace("masked_fill_")
-        np.copyto(self.data, as_array(value), where=as_array(mask).astype(bool), casting="unsafe")
-        return self
+        where = as_array(mask).astype(bool)
+        return self._inplace(
+            "masked_fill_", lambda data, value: np.copyto(data, value, where=where, casting="unsafe"), as_array(value)
+        )
 
     def clamp_(self, min=None, max=None):
         def clamp(data, low, high):
