@@ -12,13 +12,14 @@ so a new op is exported by naming its function in its module's ``__all__``.
 from numpy import float16, float32, float64, int32, int64  # noqa: F401  (dtype names, as torch.float32)
 
 from . import tensor  # first: the argument helpers and every op family import Tensor
-from . import comparison, conv, creation, elementwise, engine, function, grad_mode, gradcheck, indexing, linalg
+from . import anomaly, comparison, conv, creation, elementwise, engine, function, grad_mode, gradcheck, indexing, linalg
 from . import pooling, random, reductions, scope, shape, sorting, viz
 
 _exporting = (
-    comparison, conv, creation, elementwise, engine, function, grad_mode, gradcheck, indexing, linalg, pooling,
+    anomaly, comparison, conv, creation, elementwise, engine, function, grad_mode, gradcheck, indexing, linalg, pooling,
     random, reductions, scope, shape, sorting, tensor,
 )
+from .anomaly import *  # noqa: F401,F403
 from .comparison import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403

@@ -4,6 +4,8 @@ in ``random``).
 Every function takes ``dtype`` (default float32 for floating-point values) and
 ``requires_grad``, as their PyTorch namesakes do.
 """
+import functools
+
 import numpy as np
 
 from .arguments import DEFAULT_FLOAT, as_array, shape_arg
@@ -15,43 +17,77 @@ __all__ = [
 ]
 
 
+def _named(function):
+    """Errors NumPy raises for bad arguments (``dtype="x"``, a zero step) name the function."""
+
+    @functools.wraps(function)
+    def named(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (TypeError, ValueError, ZeroDivisionError) as error:
+            if str(error).startswith(function.__name__ + ":"):
+                raise
+            raise (TypeError if isinstance(error, TypeError) else ValueError)(f"{function.__name__}: {error}") from None
+
+    return named
+
+
+def _shape(size, op):
+    """``f(2, 3)`` and ``f((2, 3))`` both mean the shape (2, 3); sizes must be integers >= 0."""
+    size = shape_arg(size)
+    for s in size:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+            raise TypeError(f"{op}: sizes must be integers, got {tuple(size)!r}")
+        if s < 0:
+            raise RuntimeError(f"{op}: negative dimension {s} in size {tuple(size)}")
+    return tuple(size)
+
+
 def _new(array, requires_grad):
     return Tensor(array, requires_grad=requires_grad)
 
 
+@_named
 def tensor(data, dtype=None, requires_grad=False, name=None):
     """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a Tensor)."""
     array = np.array(as_array(data, dtype), copy=True)
     return Tensor(array, requires_grad=requires_grad, name=name)
 
 
+@_named
 def from_numpy(array):
     """A tensor sharing memory with ``array`` (no copy)."""
     return Tensor(np.asarray(array))
 
 
+@_named
 def zeros(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
-    return _new(np.zeros(shape_arg(size), dtype=dtype), requires_grad)
+    return _new(np.zeros(_shape(size, "zeros"), dtype=dtype), requires_grad)
 
 
+@_named
 def ones(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
-    return _new(np.ones(shape_arg(size), dtype=dtype), requires_grad)
+    return _new(np.ones(_shape(size, "ones"), dtype=dtype), requires_grad)
 
 
+@_named
 def full(size, fill_value, dtype=None, requires_grad=False):
-    size = (size,) if isinstance(size, int) else tuple(size)
+    size = _shape((tuple(size),) if isinstance(size, (tuple, list)) else (size,), "full")
     array = np.full(size, fill_value, dtype=dtype if dtype is not None else as_array(fill_value).dtype)
     return _new(array, requires_grad)
 
 
+@_named
 def zeros_like(t, dtype=None, requires_grad=False):
     return _new(np.zeros_like(as_array(t), dtype=dtype), requires_grad)
 
 
+@_named
 def ones_like(t, dtype=None, requires_grad=False):
     return _new(np.ones_like(as_array(t), dtype=dtype), requires_grad)
 
 
+@_named
 def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     """Values from ``start`` (default 0) up to but excluding ``end``; integers stay int64,
     floats become float32."""
@@ -65,7 +101,9 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     return _new(array, requires_grad)
 
 
+@_named
 def eye(n, m=None, dtype=DEFAULT_FLOAT, requires_grad=False):
+    _shape((n,) if m is None else (n, m), "eye")
     return _new(np.eye(n, m, dtype=dtype), requires_grad)
 
 

@@ -278,9 +278,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 
 # -- in-place sampling (Tensor methods) ------------------------------------------------
 def _fill(tensor, op, values):
-    tensor._check_inplace(op)
-    np.copyto(tensor.data, values, casting="unsafe")
-    return tensor
+    return tensor._inplace(op, lambda data, values: np.copyto(data, values, casting="unsafe"), values)
 
 
 def uniform_(tensor, from_=0.0, to=1.0, *, generator=None):

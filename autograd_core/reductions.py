@@ -123,7 +123,7 @@ def variance(x, dim, unbiased, keepdim, correction):
     """Variance over ``dim``: divides by n - correction (1, unbiased, by default)."""
     if correction is None:
         correction = 0 if unbiased is False else 1
-    axes = normalize_dims(dim, x.ndim)
+    axes = normalize_dims(dim, x.ndim, "var")
     count = math.prod(x.shape[a] for a in axes)
     centered = x - x.mean(dim=axes, keepdim=True)
     return (centered * centered).sum(dim=axes, keepdim=keepdim) / (count - correction if count > correction else 0)

@@ -9,6 +9,7 @@ import numpy as np
 from .arguments import as_array, as_tensor, normalize_dim, shape_arg
 from .engine import sum_to_shape
 from .function import Function
+from .tensor import Tensor
 
 __all__ = [
     "cat", "expand", "flatten", "pad", "permute", "reshape", "split", "squeeze", "stack", "swapaxes",
@@ -166,14 +167,24 @@ def unsqueeze(input, dim):
     return x.reshape(x.shape[:dim] + (1,) + x.shape[dim:])
 
 
+def _tensor_sequence(tensors, op):
+    """``tensors`` as a list, after checking it is a sequence of tensors or arrays."""
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: expected a list or tuple of tensors, got {type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, (Tensor, np.ndarray)):
+            raise TypeError(f"{op}: element {i} is a {type(t).__name__}, not a Tensor")
+    return list(tensors)
+
+
 def cat(tensors, dim=0):
     """Concatenate tensors along an existing dimension."""
-    return Cat.apply(*tensors, dim=dim)
+    return Cat.apply(*_tensor_sequence(tensors, "cat"), dim=dim)
 
 
 def stack(tensors, dim=0):
     """Join tensors of equal shape along a new dimension."""
-    tensors = list(tensors)
+    tensors = _tensor_sequence(tensors, "stack")
     if not tensors:
         raise ValueError("stack: expected a non-empty sequence of tensors")
     shapes = {tuple(np.shape(t)) for t in tensors}
@@ -190,10 +201,16 @@ def split(input, split_size_or_sections, dim=0):
         raise ValueError("split: expected a tensor with at least one dimension, got a 0-d tensor")
     dim = normalize_dim(dim, x.ndim, "split")
     length = x.shape[dim]
+    if isinstance(split_size_or_sections, bool) or not isinstance(split_size_or_sections, (int, list, tuple)) or (
+        not isinstance(split_size_or_sections, int)
+        and not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in split_size_or_sections)
+    ):
+        raise TypeError(f"split: expected a chunk size or a list of sizes >= 0, got {split_size_or_sections!r}")
     if isinstance(split_size_or_sections, int):
         if split_size_or_sections <= 0:
             raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
-        sizes = [min(split_size_or_sections, length - s) for s in range(0, length, split_size_or_sections)]
+        # A size-0 dimension still splits into one (empty) chunk, as in PyTorch.
+        sizes = [min(split_size_or_sections, length - s) for s in range(0, length, split_size_or_sections)] or [0]
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != length:

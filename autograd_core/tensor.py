@@ -101,6 +101,8 @@ class Tensor:
             yield self[i]
 
     def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item: only a one-element tensor converts to a Python number, this one has shape {tuple(self.shape)}")
         return self.data.item()
 
     def numpy(self):
@@ -188,68 +190,71 @@ class Tensor:
         return _HookHandle(owner._hooks, hook)
 
     # -- in-place updates (no graph; used by optimizers and initializers) ---------------
-    def _check_inplace(self, op):
+    def _inplace(self, op, change, *operands):
+        """Run ``change(data, *operands)``, which writes into ``self.data``, and count the
+        change in the version counter. A refused or failed change leaves the tensor, its
+        version included, as it was."""
         if grad_mode._enabled and self.requires_grad:
             raise RuntimeError(
                 f"{op}: in-place change of a tensor that requires grad; do it inside no_grad() "
                 "or build a new tensor instead"
             )
+        try:
+            operands = [_inplace_operand(v, op) for v in operands]
+            change(self.data, *operands)
+        except (TypeError, ValueError, IndexError) as error:
+            if str(error).startswith(op + ":"):
+                raise
+            kind = next(k for k in (IndexError, ValueError, TypeError) if isinstance(error, k))
+            raise kind(f"{op}: tensor of shape {tuple(self.data.shape)} and dtype {self.data.dtype}: {error}") from None
         self._vc[0] += 1
+        return self
 
     def __setitem__(self, index, value):
-        self._check_inplace("setitem")
-        self.data[index_arg(index)] = as_array(value)
+        index = index_arg(index)
+
+        def assign(data, value):
+            data[index] = value
+
+        self._inplace("setitem", assign, as_array(value))
 
     def add_(self, other, alpha=1):
-        self._check_inplace("add_")
-        other = _inplace_operand(other)
-        if alpha != 1:
-            other = other * alpha
-        np.add(self.data, other, out=self.data, casting="unsafe")
-        return self
+        def add(data, other, alpha):
+            np.add(data, other * alpha if alpha != 1 else other, out=data, casting="unsafe")
+
+        return self._inplace("add_", add, other, alpha)
 
     def sub_(self, other, alpha=1):
         return self.add_(other, -alpha)
 
     def mul_(self, other):
-        self._check_inplace("mul_")
-        np.multiply(self.data, _inplace_operand(other), out=self.data, casting="unsafe")
-        return self
+        return self._inplace("mul_", lambda data, other: np.multiply(data, other, out=data, casting="unsafe"), other)
 
     def div_(self, other):
-        self._check_inplace("div_")
-        np.divide(self.data, _inplace_operand(other), out=self.data, casting="unsafe")
-        return self
+        return self._inplace("div_", lambda data, other: np.divide(data, other, out=data, casting="unsafe"), other)
 
     def copy_(self, source):
-        source = as_array(source)
-        try:
-            fits = np.broadcast_shapes(source.shape, self.shape) == self.shape
-        except ValueError:
-            fits = False
-        if not fits:
-            raise ValueError(f"copy_: source of shape {source.shape} does not fit shape {self.shape}")
-        self._check_inplace("copy_")
-        np.copyto(self.data, source, casting="unsafe")
-        return self
+        return self._inplace("copy_", lambda data, source: np.copyto(data, source, casting="unsafe"), as_array(source))
 
     def fill_(self, value):
-        self._check_inplace("fill_")
-        self.data.fill(value)
-        return self
+        return self._inplace("fill_", lambda data, value: data.fill(value), value)
 
     def zero_(self):
         return self.fill_(0)
 
     def masked_fill_(self, mask, value):
-        self._check_inplace("masked_fill_")
-        np.copyto(self.data, as_array(value), where=as_array(mask).astype(bool), casting="unsafe")
-        return self
+        where = as_array(mask).astype(bool)
+        return self._inplace(
+            "masked_fill_", lambda data, value: np.copyto(data, value, where=where, casting="unsafe"), as_array(value)
+        )
 
     def clamp_(self, min=None, max=None):
-        self._check_inplace("clamp_")
-        np.clip(self.data, min, max, out=self.data)
-        return self
+        def clamp(data, low, high):
+            if low is None and high is None:
+                raise ValueError("give min, max or both")
+            np.clip(data, low, high, out=data)
+
+        return self._inplace("clamp_", clamp, min, max)
 
     # -- conversions ------------------------------------------------------------------
     def to(self, dtype):
@@ -537,11 +542,13 @@ class Tensor:
         return indexing.GetItem.apply(self, index=index_arg(index))
 
 
-def _inplace_operand(value):
+def _inplace_operand(value, op):
     """Python numbers stay Python numbers, so NumPy applies them in the tensor's own dtype
     (``as_array`` would round them to float32 first, wrong for a float64 tensor)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
+    if isinstance(value, (str, bytes, dict)):
+        raise TypeError(f"expected a number or a tensor, got {type(value).__name__}")
     return as_array(value)
 
 

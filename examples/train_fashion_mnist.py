@@ -18,11 +18,14 @@ test accuracy. Written to the output folder (``--out``), each file named after t
 - ``<model>_metrics.json``: settings, accuracy per epoch, wall time;
 - ``<model>_backprop.html``: the backward pass of the trained model on one training batch,
   a page to step through in any browser, offline (``autograd_core.viz.explore``).
+- ``<model>_checkpoint.npz``: written after every epoch and on Ctrl-C; ``--resume``
+  continues from it and ends with the same weights as a run never stopped.
 """
 import argparse
 import ctypes
 import json
 import pathlib
+import signal
 import sys
 import time
 
@@ -33,7 +36,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import autograd_core as ag  # noqa: E402
 import nn  # noqa: E402
 import optim  # noqa: E402
-from nn.data import FASHION_MNIST_CLASSES, DataLoader, TensorDataset, load_fashion_mnist, transforms  # noqa: E402
+from nn.data import FASHION_MNIST_CLASSES, DataLoader, DataUnavailableError, TensorDataset, load_fashion_mnist, transforms  # noqa: E402
 
 MEAN, STD = 0.2860, 0.3530  # of the training pixels, scaled to [0, 1]
 
@@ -82,6 +85,7 @@ def parse_args(argv=None):
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.add_argument("--augment", action="store_true",
                         help="train on randomly shifted (up to 2 pixels) and mirrored images")
+    parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in the output folder")
     args = parser.parse_args(argv)
     for name, value in RECOMMENDED[args.model].items():
         if getattr(args, name) is None:
@@ -115,16 +119,33 @@ def accuracy(model, images, labels, batch_size=1000):
 
 
 def train(model, loader, test, args):
-    """Mini-batch training with a cosine learning-rate schedule; returns the history."""
+    """Mini-batch training with a cosine learning-rate schedule; returns the history.
+    Writes a checkpoint after every epoch and, at the end of the current batch, on Ctrl-C."""
     optimizer = OPTIMIZERS[args.optimizer](model.parameters(), args.lr)
     scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * len(loader))
     loss_fn = nn.CrossEntropyLoss()
     progress = (lambda it, **kw: it) if args.no_progress else __import__("tqdm").tqdm
     history = {"batch_loss": [], "train_loss": [], "train_accuracy": [], "test_accuracy": [], "seconds": []}
-    start = time.perf_counter()
-    for epoch in range(1, args.epochs + 1):
+    checkpoint = args.out / f"{args.model}_checkpoint.npz"
+    done, totals, elapsed = 0, [0.0, 0, 0], 0.0
+    if args.resume:
+        saved = nn.load_checkpoint(checkpoint, model, optimizer, scheduler, loader)
+        done, history, totals, elapsed = saved["epoch"], *(saved["extra"][k] for k in ("history", "totals", "elapsed"))
+        print(f"resumed from {checkpoint}: epoch {done + 1}, batch {saved['step'] + 1}")
+    interrupted = []
+    previous_handler = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+
+    def save_checkpoint(epoch, step):
+        args.out.mkdir(parents=True, exist_ok=True)
+        extra = dict(history=history, totals=totals, elapsed=time.perf_counter() - start)
+        nn.save_checkpoint(checkpoint, model, optimizer, scheduler, loader, epoch=epoch, step=step, extra=extra)
+        if interrupted:
+            signal.signal(signal.SIGINT, previous_handler)
+            sys.exit(f"interrupted: saved {checkpoint}; continue with --resume")
+
+    start = time.perf_counter() - elapsed
+    for epoch in range(done + 1, args.epochs + 1):
         model.train()
-        total = correct = count = 0
         batches = progress(loader, desc=f"epoch {epoch}/{args.epochs}", unit="batch", leave=False)
         for images, labels in batches:
             optimizer.zero_grad()
@@ -133,12 +154,22 @@ def train(model, loader, test, args):
             loss.backward()
             optimizer.step()
             scheduler.step()
+            if not np.isfinite(loss.item()):
+                sys.exit(
+                    f"the loss became {loss.item()} at epoch {epoch}, batch {len(history['batch_loss']) + 1}; to find the "
+                    "operation and the line where it first appears, run the training inside "
+                    "`with ag.detect_anomaly():` (or call ag.set_detect_anomaly(True) first)"
+                )
             history["batch_loss"].append(loss.item())
-            total += loss.item() * len(labels)
-            correct += int((logits.data.argmax(axis=1) == labels.data).sum())
-            count += len(labels)
+            totals[0] += loss.item() * len(labels)
+            totals[1] += int((logits.data.argmax(axis=1) == labels.data).sum())
+            totals[2] += len(labels)
             if hasattr(batches, "set_postfix"):
                 batches.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
+            if interrupted:
+                save_checkpoint(epoch - 1, loader.state_dict()["position"])
+        total, correct, count = totals
+        totals = [0.0, 0, 0]
         history["train_loss"].append(total / count)
         history["train_accuracy"].append(correct / count)
         history["test_accuracy"].append(accuracy(model, *test))
@@ -148,6 +179,8 @@ def train(model, loader, test, args):
             f"test accuracy {history['test_accuracy'][-1]:.4f}  ({history['seconds'][-1]:.0f} s)",
             flush=True,
         )
+        save_checkpoint(epoch, 0)
+    signal.signal(signal.SIGINT, previous_handler)
     return history
 
 
@@ -210,8 +243,11 @@ def main(argv=None):
     args = parse_args(argv)
     keep_freed_memory()
     ag.manual_seed(args.seed)
-    train_set = load("train", args.data, args.limit)
-    test_set = load("test", args.data)
+    try:
+        train_set = load("train", args.data, args.limit)
+        test_set = load("test", args.data)
+    except DataUnavailableError as error:
+        sys.exit(str(error))
     loader = DataLoader(TensorDataset(*train_set), batch_size=args.batch_size, shuffle=True, seed=args.seed,
                         transform=augmentation() if args.augment else None)
     model = nn.models.get_model(args.model)

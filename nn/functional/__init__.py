@@ -39,3 +39,6 @@ from .normalization import batch_norm, group_norm, layer_norm
 from .conv import conv1d, conv2d
 from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
+
+# Padding is the engine's own op (every PyTorch mode: constant, reflect, replicate, circular).
+from autograd_core import pad
