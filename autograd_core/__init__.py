@@ -5,56 +5,55 @@
 >>> (x * x).sum().backward()
 >>> x.grad
 array([2., 4., 6.], dtype=float32)
+
+Each module lists what it exports in its ``__all__``; the package exports all of them,
+so a new op is exported by naming its function in its module's ``__all__``.
 """
 from numpy import float16, float32, float64, int32, int64  # noqa: F401  (dtype names, as torch.float32)
 
-from .creation import (
-    arange,
-    default_generator,
-    eye,
-    from_numpy,
-    full,
-    manual_seed,
-    ones,
-    ones_like,
-    rand,
-    randn,
-    tensor,
-    zeros,
-    zeros_like,
+from . import tensor  # first: the argument helpers and every op family import Tensor
+from . import comparison, conv, creation, elementwise, engine, function, grad_mode, gradcheck, indexing, linalg
+from . import pooling, random, reductions, scope, shape, sorting, viz
+
+_exporting = (
+    comparison, conv, creation, elementwise, engine, function, grad_mode, gradcheck, indexing, linalg, pooling,
+    random, reductions, scope, shape, sorting, tensor,
 )
-from .elementwise import erf, gelu, maximum, minimum, where
-from .engine import backward, grad, sum_to_shape, topological_order
-from .function import Function
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .indexing import take_along_dim
-from .conv import conv1d, conv2d
-from .linalg import einsum, linear
-from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
-from .scope import current_scope, scope
-from .shape import cat, pad, split, stack
-from .tensor import Tensor
-from . import viz
+from .comparison import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
+from .creation import *  # noqa: F401,F403
+from .elementwise import *  # noqa: F401,F403
+from .engine import *  # noqa: F401,F403
+from .function import *  # noqa: F401,F403
+from .grad_mode import *  # noqa: F401,F403
+from .gradcheck import *  # noqa: F401,F403
+from .indexing import *  # noqa: F401,F403
+from .linalg import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .random import *  # noqa: F401,F403
+from .reductions import *  # noqa: F401,F403
+from .scope import *  # noqa: F401,F403
+from .shape import *  # noqa: F401,F403
+from .sorting import *  # noqa: F401,F403
+from .tensor import *  # noqa: F401,F403
 from .viz import BackwardStepper, draw_graph
 
-bool_ = bool
+# ``torch.take`` reads the flattened tensor; indexing's own ``take`` picks along an axis.
+from .indexing import take_flat as take  # noqa: E402
 
+# PyTorch's dtype names (torch.float is float32, torch.long int64...); they shadow the
+# built-ins only inside this module, after everything above has used them.
+from numpy import bool_, int8, int16, uint8  # noqa: E402
 
-def _method(name):
-    def function(x, *args, **kwargs):
-        return getattr(x if isinstance(x, Tensor) else Tensor(x), name)(*args, **kwargs)
+bool = bool_  # noqa: A001
+float = float32  # noqa: A001
+double = float64
+long = int64
+int = int32  # noqa: A001
+half = float16
 
-    function.__name__ = name
-    function.__doc__ = f"``autograd_core.{name}(x, ...)`` is ``x.{name}(...)``."
-    return function
-
-
-# The Tensor methods are also functions, as in PyTorch: ag.exp(x) is x.exp().
-for _name in (
-    "exp log sqrt abs sin cos tanh sigmoid relu leaky_relu elu softplus clip clamp "
-    "sum mean var std max min argmax argmin logsumexp softmax log_softmax matmul "
-    "reshape flatten transpose permute swapaxes squeeze unsqueeze expand"
-).split():
-    globals()[_name] = _method(_name)
-del _name
+__all__ = [name for module in _exporting for name in module.__all__] + [
+    "BackwardStepper", "bool", "bool_", "double", "draw_graph", "float", "float16", "float32", "float64", "half",
+    "int", "int8", "int16", "int32", "int64", "long", "take", "uint8", "viz",
+]
+del _exporting

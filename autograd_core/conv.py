@@ -28,6 +28,8 @@ from .shape import pad as pad_tensor
 from .tensor import Tensor
 from .windows import add_windows, as_tuple, check_input, filled, interior, output_size, pad, windows
 
+__all__ = ["conv1d", "conv2d"]
+
 _HYPER = ("stride", "padding", "dilation", "groups")
 
 #: Window matrices are built for a slice of the batch at a time, each about as large as

@@ -8,14 +8,19 @@ import math
 
 import numpy as np
 
-from .function import Function
+from .arguments import as_tensor, floating_dtype
+from .function import Function, function
 from .tensor import Tensor
 
-
-def _floating(x):
-    """The dtype of an activation's result: the input's if it is floating-point; integers
-    compute in float64, as NumPy's exp and tanh do (never truncated back to integers)."""
-    return x.dtype if x.dtype.kind in "fc" else np.float64
+__all__ = [
+    "abs", "clamp", "clip", "cos", "elu", "erf", "exp", "gelu", "leaky_relu", "log", "maximum",
+    "minimum", "relu", "sigmoid", "sin", "softplus", "sqrt", "tanh", "where",
+    "acos", "add", "arccos", "arcsin", "arcsinh", "arctan", "asin", "asinh", "atan", "atan2", "ceil",
+    "clamp_max", "clamp_min", "cosh", "div", "divide", "exp2", "expm1", "fix", "floor", "floor_divide",
+    "frac", "hypot", "lerp", "log10", "log1p", "log2", "mul", "multiply", "nan_to_num", "reciprocal",
+    "remainder", "round", "rsqrt", "sign", "sinh", "square", "sub", "subtract", "tan", "true_divide",
+    "trunc", "pow",
+]
 
 
 def _log(value):
@@ -37,6 +42,9 @@ class Sub(Function):
     def backward(self, grad):
         return grad, -grad
 
+    def fast_backward(self, grad):
+        return grad, (-grad if self.needs_input_grad[1] else None)
+
 
 class Mul(Function):
     def forward(self, a, b):
@@ -45,6 +53,13 @@ class Mul(Function):
 
     def backward(self, grad):
         a, b = self.saved_tensors
+        return (
+            grad * b if self.needs_input_grad[0] else None,
+            grad * a if self.needs_input_grad[1] else None,
+        )
+
+    def fast_backward(self, grad):
+        a, b = self.saved_arrays
         return (
             grad * b if self.needs_input_grad[0] else None,
             grad * a if self.needs_input_grad[1] else None,
@@ -62,12 +77,21 @@ class Div(Function):
         grad_b = -grad_a * a / b if self.needs_input_grad[1] else None
         return (grad_a if self.needs_input_grad[0] else None), grad_b
 
+    def fast_backward(self, grad):
+        a, b = self.saved_arrays
+        grad_a = grad / b
+        grad_b = -grad_a * a / b if self.needs_input_grad[1] else None
+        return (grad_a if self.needs_input_grad[0] else None), grad_b
+
 
 class Neg(Function):
     def forward(self, a):
         return -a
 
     def backward(self, grad):
+        return -grad
+
+    def fast_backward(self, grad):
         return -grad
 
 
@@ -95,6 +119,16 @@ class Pow(Function):
             grad_b = grad * out * _log(safe) * positive
         return grad_a, grad_b
 
+    def fast_backward(self, grad):
+        a, b, out = self.saved_arrays
+        grad_a = grad_b = None
+        if self.needs_input_grad[0]:
+            grad_a = grad * b * np.power(a, b - (b != 0))
+        if self.needs_input_grad[1]:
+            positive = np.asarray(a) > 0
+            grad_b = grad * out * np.log(np.where(positive, a, 1.0)) * positive
+        return grad_a, grad_b
+
 
 class Exp(Function):
     def forward(self, x):
@@ -106,6 +140,10 @@ class Exp(Function):
         (out,) = self.saved_tensors
         return grad * out
 
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad * out
+
 
 class Log(Function):
     def forward(self, x):
@@ -114,6 +152,10 @@ class Log(Function):
 
     def backward(self, grad):
         (x,) = self.saved_tensors
+        return grad / x
+
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
         return grad / x
 
 
@@ -127,6 +169,10 @@ class Sqrt(Function):
         (out,) = self.saved_tensors
         return grad * 0.5 / out
 
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad * 0.5 / out
+
 
 class Abs(Function):
     def forward(self, x):
@@ -136,6 +182,10 @@ class Abs(Function):
     def backward(self, grad):
         (x,) = self.saved_tensors
         return grad * np.sign(x.data)
+
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
+        return grad * np.sign(x)
 
 
 class Sin(Function):
@@ -147,6 +197,10 @@ class Sin(Function):
         (x,) = self.saved_tensors
         return grad * x.cos()
 
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
+        return grad * np.cos(x)
+
 
 class Cos(Function):
     def forward(self, x):
@@ -156,6 +210,10 @@ class Cos(Function):
     def backward(self, grad):
         (x,) = self.saved_tensors
         return -grad * x.sin()
+
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
+        return -grad * np.sin(x)
 
 
 class Tanh(Function):
@@ -168,20 +226,11 @@ class Tanh(Function):
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return TanhGrad.apply(grad, out)
-
-
-class TanhGrad(Function):
-    """tanh's backward, g (1 - y^2), as one op: recurrent nets spend much of their
-    backward pass here. Its own backward gives tanh's second derivative."""
-
-    def forward(self, grad, out):
-        self.save_for_backward(grad, out)
         return grad * (1 - out * out)
 
-    def backward(self, gg):
-        grad, out = self.saved_tensors
-        return gg * (1 - out * out), -2 * gg * grad * out
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad * (1 - out * out)
 
 
 class Sigmoid(Function):
@@ -198,19 +247,11 @@ class Sigmoid(Function):
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return SigmoidGrad.apply(grad, out)
-
-
-class SigmoidGrad(Function):
-    """sigmoid's backward, g s (1 - s), as one op (hot in recurrent nets, like TanhGrad)."""
-
-    def forward(self, grad, out):
-        self.save_for_backward(grad, out)
         return grad * out * (1 - out)
 
-    def backward(self, gg):
-        grad, out = self.saved_tensors
-        return gg * out * (1 - out), gg * grad * (1 - 2 * out)
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad * out * (1 - out)
 
 
 class ReLU(Function):
@@ -227,33 +268,43 @@ class ReLU(Function):
         (out,) = self.saved_tensors
         return grad * (out.data > 0)
 
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad * (out > 0)
+
 
 class LeakyReLU(Function):
     """x for x > 0, else negative_slope * x."""
 
     name = "leaky_relu"
 
-    def forward(self, x, negative_slope=0.01):
-        self.slope = np.where(x > 0, 1, negative_slope).astype(_floating(x))
-        return x * self.slope
+    def forward(self, x, *, negative_slope=0.01):
+        slope = np.where(x > 0, 1, negative_slope).astype(floating_dtype(x))
+        self.save_for_backward(slope=slope)
+        return x * slope
 
     def backward(self, grad):
-        return grad * self.slope
+        return grad * self.saved.slope
+
+    def fast_backward(self, grad):
+        return grad * self.saved.slope
 
 
 class ELU(Function):
     """x for x > 0, else alpha (exp(x) - 1); derivative there is alpha exp(x) = y + alpha."""
 
-    def forward(self, x, alpha=1.0):
-        self.alpha = alpha
-        out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(_floating(x), copy=False)
+    def forward(self, x, *, alpha=1.0):
+        out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(floating_dtype(x), copy=False)
         self.save_for_backward(x, out)
         return out
 
     def backward(self, grad):
         x, out = self.saved_tensors
-        positive = x.data > 0
-        return where(positive, grad, grad * (out + self.alpha))
+        return where(x.data > 0, grad, grad * (out + self.attrs["alpha"]))
+
+    def fast_backward(self, grad):
+        x, out = self.saved_arrays
+        return np.where(x > 0, grad, grad * (out + self.attrs["alpha"]))
 
 
 class Erf(Function):
@@ -267,40 +318,53 @@ class Erf(Function):
         (x,) = self.saved_tensors
         return grad * (2 / math.sqrt(math.pi)) * (-(x * x)).exp()
 
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
+        return grad * (2 / math.sqrt(math.pi)) * np.exp(-(x * x))
+
 
 class Softplus(Function):
     """log(1 + exp(beta x)) / beta, linear above ``threshold`` (as PyTorch); derivative
     sigmoid(beta x)."""
 
-    def forward(self, x, beta=1.0, threshold=20.0):
-        self.beta = beta
+    def forward(self, x, *, beta=1.0, threshold=20.0):
         bx = beta * x
-        self.linear = bx > threshold
+        linear = bx > threshold
         soft = (np.maximum(bx, 0) + np.log1p(np.exp(-np.abs(bx)))) / beta
-        self.save_for_backward(x)
-        return np.where(self.linear, x, soft).astype(_floating(x), copy=False)
+        self.save_for_backward(x, linear=linear)
+        return np.where(linear, x, soft).astype(floating_dtype(x), copy=False)
 
     def backward(self, grad):
         (x,) = self.saved_tensors
-        return where(self.linear, grad, grad * (x * self.beta).sigmoid())
+        return where(self.saved.linear, grad, grad * (x * self.attrs["beta"]).sigmoid())
+
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
+        with np.errstate(over="ignore"):
+            slope = 1 / (1 + np.exp(-self.attrs["beta"] * x))
+        return np.where(self.saved.linear, grad, grad * slope)
 
 
 class Clip(Function):
     """Values limited to [min, max]; the gradient passes where min <= x <= max."""
 
-    def forward(self, x, min=None, max=None):
+    def forward(self, x, *, min=None, max=None):
         if min is None and max is None:
             raise ValueError("clip: give min, max or both")
-        inside = np.ones(x.shape, dtype=bool)
-        if min is not None:
-            inside &= x >= min
-        if max is not None:
-            inside &= x <= max
-        self.inside = inside
+        if self.recording:
+            inside = np.ones(x.shape, dtype=bool)
+            if min is not None:
+                inside &= x >= min
+            if max is not None:
+                inside &= x <= max
+            self.save_for_backward(inside=inside)
         return np.clip(x, min, max)
 
     def backward(self, grad):
-        return grad * self.inside
+        return grad * self.saved.inside
+
+    def fast_backward(self, grad):
+        return grad * self.saved.inside
 
 
 def _tie_split(a, b, wins):
@@ -313,68 +377,116 @@ def _tie_split(a, b, wins):
 class Maximum(Function):
     """Elementwise maximum; where the two are equal the gradient is split evenly."""
 
+    pick, wins = staticmethod(np.maximum), staticmethod(np.greater)
+
     def forward(self, a, b):
-        self.share_a = _tie_split(a, b, np.greater)
-        return np.maximum(a, b)
+        if self.recording:
+            self.save_for_backward(share_a=_tie_split(a, b, self.wins))
+        return self.pick(a, b)
 
     def backward(self, grad):
-        return grad * self.share_a, grad * (1 - self.share_a)
+        share_a = self.saved.share_a
+        return grad * share_a, grad * (1 - share_a)
+
+    def fast_backward(self, grad):
+        share_a = self.saved.share_a
+        return grad * share_a, grad * (1 - share_a)
 
 
-class Minimum(Function):
+class Minimum(Maximum):
     """Elementwise minimum; where the two are equal the gradient is split evenly."""
 
-    def forward(self, a, b):
-        self.share_a = _tie_split(a, b, np.less)
-        return np.minimum(a, b)
-
-    def backward(self, grad):
-        return grad * self.share_a, grad * (1 - self.share_a)
+    pick, wins = staticmethod(np.minimum), staticmethod(np.less)
 
 
 class Where(Function):
     """``x`` where ``condition`` holds, else ``y``."""
 
     def forward(self, condition, x, y):
-        self.condition = np.asarray(condition, dtype=bool)
-        return np.where(self.condition, x, y)
+        condition = np.asarray(condition, dtype=bool)
+        self.save_for_backward(condition=condition)
+        return np.where(condition, x, y)
 
     def backward(self, grad):
-        return None, grad * self.condition, grad * ~self.condition
+        condition = self.saved.condition
+        return None, grad * condition, grad * ~condition
+
+    def fast_backward(self, grad):
+        condition = self.saved.condition
+        return (
+            None,
+            grad * condition if self.needs_input_grad[1] else None,
+            grad * ~condition if self.needs_input_grad[2] else None,
+        )
 
 
 class Cast(Function):
-    """A copy in another dtype; the gradient comes back in the input's dtype."""
+    """A copy in another dtype; the gradient comes back in the input's dtype (the engine
+    casts every input's gradient to that input's dtype)."""
 
-    def forward(self, x, dtype):
-        self.input_dtype = x.dtype
+    def forward(self, x, *, dtype):
         return x.astype(dtype)
 
     def backward(self, grad):
-        return grad.to(self.input_dtype)
+        return grad
+
+    def fast_backward(self, grad):
+        return grad
 
 
-def where(condition, x, y):
-    """``x`` where ``condition`` is true, else ``y`` (broadcast together)."""
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` is true, else ``other`` (broadcast together; either may
+    be a number). ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``."""
+    if input is None and other is None:
+        from .indexing import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    x, y = input, other
     if isinstance(condition, Tensor):
         condition = condition.data
     return Where.apply(condition, x, y)
 
 
-def maximum(a, b):
-    return Maximum.apply(a, b)
+exp = function(Exp)
+log = function(Log)
+sqrt = function(Sqrt)
+abs = function(Abs)
+sin = function(Sin)
+cos = function(Cos)
+tanh = function(Tanh)
+sigmoid = function(Sigmoid)
+relu = function(ReLU)
+erf = function(Erf)
+maximum = function(Maximum)
+minimum = function(Minimum)
 
 
-def minimum(a, b):
-    return Minimum.apply(a, b)
+def leaky_relu(input, negative_slope=0.01):
+    """x for x > 0, else negative_slope * x."""
+    return LeakyReLU.apply(as_tensor(input), negative_slope=negative_slope)
 
 
-def erf(x):
-    return Erf.apply(x)
+def elu(input, alpha=1.0):
+    """x for x > 0, else alpha (exp(x) - 1)."""
+    return ELU.apply(as_tensor(input), alpha=alpha)
 
 
-def gelu(x, approximate="none"):
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta x)) / beta, linear above ``threshold``."""
+    return Softplus.apply(as_tensor(input), beta=beta, threshold=threshold)
+
+
+def clip(input, min=None, max=None):
+    """Values limited to [min, max]; the gradient passes where min <= x <= max."""
+    return Clip.apply(as_tensor(input), min=min, max=max)
+
+
+clamp = clip
+
+
+def gelu(input, approximate="none"):
     """x Phi(x): the exact form with erf, or ``approximate="tanh"`` as in PyTorch."""
+    x = as_tensor(input)
     if approximate == "tanh":
         inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)
         return 0.5 * x * (1 + inner.tanh())
@@ -390,3 +502,390 @@ except ImportError:  # pragma: no cover - depends on the environment
 
     def _erf(x):
         return _math_erf(x).astype(np.result_type(x, np.float32), copy=False)
+
+
+# -- more of torch's math: logs and exponentials, trigonometry, rounding -------------------
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+
+
+def _float_input(x):
+    """Integer and boolean tensors compute in float32, as PyTorch's floating-point math does."""
+    x = as_tensor(x)
+    return x if x.dtype.kind in "fc" else x.to(np.float32)
+
+
+class Log2(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.log2(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (x * _LN2)
+
+
+class Log10(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.log10(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (x * _LN10)
+
+
+class Log1p(Function):
+    """log(1 + x), accurate for small x."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.log1p(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (x + 1)
+
+
+class Expm1(Function):
+    """exp(x) - 1, accurate for small x; derivative exp(x) = out + 1."""
+
+    def forward(self, x):
+        out = np.expm1(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * (out + 1)
+
+
+class Exp2(Function):
+    def forward(self, x):
+        out = np.exp2(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * out * _LN2
+
+
+class Rsqrt(Function):
+    """1 / sqrt(x); derivative -out^3 / 2."""
+
+    def forward(self, x):
+        with np.errstate(divide="ignore"):
+            out = 1 / np.sqrt(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * out * out * out * -0.5
+
+
+class Reciprocal(Function):
+    def forward(self, x):
+        with np.errstate(divide="ignore"):
+            out = np.reciprocal(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return -grad * out * out
+
+
+class Tan(Function):
+    """tan(x); derivative 1 + tan(x)^2."""
+
+    def forward(self, x):
+        out = np.tan(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * (1 + out * out)
+
+
+class Asin(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.arcsin(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * (1 - x * x).rsqrt()
+
+
+class Acos(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.arccos(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return -grad * (1 - x * x).rsqrt()
+
+
+class Atan(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.arctan(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (1 + x * x)
+
+
+class Sinh(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.sinh(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * x.cosh()
+
+
+class Cosh(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.cosh(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * x.sinh()
+
+
+class Asinh(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.arcsinh(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * (x * x + 1).rsqrt()
+
+
+class Atan2(Function):
+    """The angle of the point (b, a): d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)."""
+
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return np.arctan2(a, b)
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        scale = grad / (a * a + b * b)
+        return scale * b, -scale * a
+
+
+class Hypot(Function):
+    """sqrt(a^2 + b^2) without overflow; d/da = a / out."""
+
+    def forward(self, a, b):
+        out = np.hypot(a, b)
+        self.save_for_backward(a, b, out)
+        return out
+
+    def backward(self, grad):
+        a, b, out = self.saved_tensors
+        scale = grad / out
+        return scale * a, scale * b
+
+
+class Remainder(Function):
+    """a - floor(a / b) * b, with the sign of b (Python's %); d/da = 1, d/db = -floor(a / b)."""
+
+    def forward(self, a, b):
+        self.save_for_backward(np.floor_divide(a, b))
+        return np.remainder(a, b)
+
+    def backward(self, grad):
+        (quotient,) = self.saved_tensors
+        return grad, -grad * quotient
+
+
+def _data(value):
+    return value.data if isinstance(value, Tensor) else np.asarray(value)
+
+
+def _unary(cls):
+    """The function form of a floating-point op: integer inputs compute in float32."""
+
+    def op(input):
+        return cls.apply(_float_input(input))
+
+    op.__name__ = cls.name
+    op.__doc__ = f"Elementwise {cls.name} (integers compute in float32); differentiable."
+    return op
+
+
+log2 = _unary(Log2)
+log10 = _unary(Log10)
+log1p = _unary(Log1p)
+expm1 = _unary(Expm1)
+exp2 = _unary(Exp2)
+rsqrt = _unary(Rsqrt)
+reciprocal = _unary(Reciprocal)
+tan = _unary(Tan)
+asin = _unary(Asin)
+acos = _unary(Acos)
+atan = _unary(Atan)
+sinh = _unary(Sinh)
+cosh = _unary(Cosh)
+asinh = _unary(Asinh)
+arcsin, arccos, arctan, arcsinh = asin, acos, atan, asinh
+
+
+def _binary_floats(input, other):
+    """Integer tensors meeting floating-point math take the other operand's float dtype
+    (float32 if both are integers), as PyTorch promotes them."""
+    floats = [v.dtype for v in (input, other) if isinstance(v, (Tensor, np.ndarray)) and v.dtype.kind in "fc"]
+    target = np.result_type(*floats) if floats else np.float32
+
+    def cast(value):
+        if isinstance(value, (Tensor, np.ndarray)) and value.dtype.kind not in "fc":
+            return value.to(target) if isinstance(value, Tensor) else value.astype(target)
+        return value
+
+    return cast(input), cast(other)
+
+
+def atan2(input, other):
+    """The angle of (other, input) in (-pi, pi]; differentiable in both."""
+    return Atan2.apply(*_binary_floats(as_tensor(input), other))
+
+
+def hypot(input, other):
+    """sqrt(input^2 + other^2), elementwise; differentiable in both."""
+    return Hypot.apply(as_tensor(input), other)
+
+
+def _constant(op, x, values):
+    """A result that is piecewise constant in ``x`` (rounding, sign): not differentiable,
+    so it never requires grad (its derivative is zero wherever it exists)."""
+    x = as_tensor(x)
+    if x.dtype.kind not in "fc" and op != "sign":
+        return Tensor._make(x.data.copy())
+    return Tensor._make(np.asarray(values(x.data)))
+
+
+def sign(input):
+    """-1, 0 or +1; not differentiable."""
+    return _constant("sign", input, np.sign)
+
+
+def floor(input):
+    """Round down; not differentiable."""
+    return _constant("floor", input, np.floor)
+
+
+def ceil(input):
+    """Round up; not differentiable."""
+    return _constant("ceil", input, np.ceil)
+
+
+def trunc(input):
+    """Round towards zero; not differentiable."""
+    return _constant("trunc", input, np.trunc)
+
+
+def round(input, *, decimals=0):
+    """Round half to even (as PyTorch and NumPy); not differentiable."""
+    return _constant("round", input, lambda a: np.round(a, decimals))
+
+
+fix = trunc
+
+
+def frac(input):
+    """The fractional part x - trunc(x), with x's sign; its derivative is 1."""
+    return input - trunc(input)
+
+
+def square(input):
+    return input * input
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input); differentiable in all three."""
+    return input + weight * (end - input)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN, +inf and -inf replaced by ``nan`` and by the dtype's largest and smallest
+    finite values (or ``posinf``/``neginf``); the gradient passes where input is finite."""
+    data = input.data
+    if data.dtype.kind not in "fc":
+        return Tensor._make(data.copy())
+    replaced = np.nan_to_num(data, nan=nan, posinf=posinf, neginf=neginf)
+    return Where.apply(np.isfinite(data), input, replaced)
+
+
+def clamp_min(input, min):
+    return Clip.apply(as_tensor(input), min=min, max=None)
+
+
+def clamp_max(input, max):
+    return Clip.apply(as_tensor(input), min=None, max=max)
+
+
+def add(input, other, *, alpha=1):
+    """input + alpha * other."""
+    return input + (other if alpha == 1 else other * alpha)
+
+
+def sub(input, other, *, alpha=1):
+    """input - alpha * other."""
+    return input - (other if alpha == 1 else other * alpha)
+
+
+subtract = sub
+
+
+def pow(input, exponent):
+    """input ** exponent (either may be a number)."""
+    return Pow.apply(input, exponent)
+
+
+def mul(input, other):
+    return input * other
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None):
+    """input / other; ``rounding_mode`` "trunc" or "floor" rounds the quotient (and is then
+    not differentiable, keeping integer dtypes as PyTorch does)."""
+    if rounding_mode is None:
+        input, other = _binary_floats(input, other)
+        return input / other
+    a, b = _data(input), _data(other)
+    if rounding_mode == "floor":
+        quotient = np.floor_divide(a, b) if np.result_type(a, b).kind in "iub" else np.floor(a / b)
+    elif rounding_mode == "trunc":
+        quotient = np.trunc(a / b)
+        if np.result_type(a, b).kind in "iu":
+            quotient = quotient.astype(np.result_type(a, b))
+    else:
+        raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+    return Tensor._make(np.asarray(quotient))
+
+
+divide = true_divide = div
+
+
+def floor_divide(input, other):
+    """floor(input / other); not differentiable."""
+    return div(input, other, rounding_mode="floor")
+
+
+def remainder(input, other):
+    """input - floor(input / other) * other: the sign of ``other``, as Python's ``%``."""
+    return Remainder.apply(as_tensor(input), other)
+

@@ -8,6 +8,8 @@ from .engine import grad
 from .grad_mode import enable_grad, no_grad
 from .tensor import Tensor
 
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
+
 
 class GradcheckError(RuntimeError):
     """Raised when analytical and numerical derivatives disagree."""

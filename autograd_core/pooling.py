@@ -20,6 +20,8 @@ from .shape import pad as pad_tensor
 from .tensor import Tensor
 from .windows import add_windows, as_tuple, check_input, filled, interior, output_size, pad, sum_windows, windows
 
+__all__ = ["adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d"]
+
 
 def _geometry(spatial, kernel, stride, padding, dilation, ceil_mode):
     """Output size, and the padding (before, after) per dimension - after includes the

@@ -3,59 +3,64 @@
 ``dim`` may be None (every dimension), an int or a tuple of ints; ``keepdim`` keeps the
 reduced dimensions with size 1, as in PyTorch.
 """
+import collections
+import math
+
 import numpy as np
 
+from .arguments import as_tensor, dim_arg, keepdim_arg, normalize_dim, normalize_dims
 from .function import Function
 from .tensor import MaxMin, Tensor
 
-
-def _axes(dim, ndim):
-    """``dim`` as a sorted tuple of non-negative axes."""
-    if dim is None:
-        return tuple(range(ndim))
-    dims = dim if isinstance(dim, tuple) else (dim,)
-    axes = []
-    for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(f"dimension {d} is out of range for a tensor with {ndim} dimensions")
-        axes.append(d % ndim if ndim else 0)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"dim {dim} names a dimension more than once")
-    return tuple(sorted(axes))
+__all__ = [
+    "amax", "amin", "argmax", "argmin", "logsumexp", "log_softmax", "max", "mean", "min", "softmax",
+    "std", "sum", "var", "aminmax", "count_nonzero", "cumprod", "cumsum", "dist", "norm", "prod",
+]
 
 
 def _kept_shape(shape, axes):
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
 
 
+def _reduced_shape(shape, axes):
+    return tuple(s for i, s in enumerate(shape) if i not in axes)
+
+
 def _expand_back(grad, shape, axes, keepdim):
-    """Spread the gradient of a reduction back over the reduced dimensions."""
+    """Spread the gradient of a reduction back over the reduced dimensions (a Tensor or
+    an array)."""
     if not keepdim:
         grad = grad.reshape(_kept_shape(shape, axes))
-    return grad.expand(shape)
+    return grad.expand(shape) if isinstance(grad, Tensor) else np.broadcast_to(grad, shape)
+
+
+def _spread(node, grad):
+    """The gradient of the output of ``node``, a reduction over ``dim``, spread back over
+    the input's shape."""
+    shape = node.input_meta[0][0]
+    return _expand_back(grad, shape, normalize_dims(node.attrs["dim"], len(shape)), node.attrs["keepdim"])
 
 
 class Sum(Function):
-    def forward(self, x, dim=None, keepdim=False):
-        self.shape = x.shape
-        self.axes = _axes(dim, x.ndim) if x.ndim else ()
-        self.keepdim = keepdim
-        return x.sum(axis=self.axes, keepdims=keepdim)
+    def forward(self, x, *, dim=None, keepdim=False):
+        return x.sum(axis=normalize_dims(dim, x.ndim), keepdims=keepdim)
 
     def backward(self, grad):
-        return _expand_back(grad, self.shape, self.axes, self.keepdim)
+        return _spread(self, grad)
+
+    fast_backward = backward
 
 
 class Mean(Function):
-    def forward(self, x, dim=None, keepdim=False):
-        self.shape = x.shape
-        self.axes = _axes(dim, x.ndim) if x.ndim else ()
-        self.keepdim = keepdim
-        self.count = int(np.prod([x.shape[a] for a in self.axes]))
-        return x.mean(axis=self.axes, keepdims=keepdim)
+    def forward(self, x, *, dim=None, keepdim=False):
+        return x.mean(axis=normalize_dims(dim, x.ndim), keepdims=keepdim)
 
     def backward(self, grad):
-        return _expand_back(grad, self.shape, self.axes, self.keepdim) * (1 / max(self.count, 1))
+        shape = self.input_meta[0][0]
+        count = math.prod(shape[a] for a in normalize_dims(self.attrs["dim"], len(shape)))
+        return _spread(self, grad) * (1 / count if count else 1.0)
+
+    fast_backward = backward
 
 
 class Amax(Function):
@@ -63,19 +68,20 @@ class Amax(Function):
 
     pick = staticmethod(np.max)
 
-    def forward(self, x, dim=None, keepdim=False):
-        self.shape = x.shape
-        self.axes = _axes(dim, x.ndim) if x.ndim else ()
-        self.keepdim = keepdim
+    def forward(self, x, *, dim=None, keepdim=False):
+        axes = normalize_dims(dim, x.ndim)
         if x.size == 0:
             raise ValueError(f"cannot reduce an empty tensor of shape {x.shape}")
-        out = self.pick(x, axis=self.axes, keepdims=True)
-        hits = x == out
-        self.share = (hits / hits.sum(axis=self.axes, keepdims=True)).astype(x.dtype)
-        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in self.axes])
+        out = self.pick(x, axis=axes, keepdims=True)
+        if self.recording:
+            hits = x == out
+            self.save_for_backward(share=(hits / hits.sum(axis=axes, keepdims=True)).astype(x.dtype))
+        return out if keepdim else out.reshape(_reduced_shape(x.shape, axes))
 
     def backward(self, grad):
-        return _expand_back(grad, self.shape, self.axes, self.keepdim) * self.share
+        return _spread(self, grad) * self.saved.share
+
+    fast_backward = backward
 
 
 class Amin(Amax):
@@ -88,7 +94,7 @@ def extreme(x, reduction, dim, keepdim):
     if dim is None or isinstance(dim, tuple):
         return reduction.apply(x, dim=dim, keepdim=keepdim)
     if x.ndim == 0:
-        _axes(dim, 0)
+        normalize_dim(dim, 0)
         return MaxMin(reduction.apply(x), Tensor._make(np.zeros((), dtype=np.int64)))
     from .indexing import take_along_dim
 
@@ -107,20 +113,20 @@ def arg_extreme(data, pick, dim, keepdim):
     if dim is None:
         out = pick(data)
         return Tensor._make(np.asarray(out).reshape((1,) * data.ndim if keepdim else ()))
-    _axes(dim, data.ndim)
+    normalize_dim(dim, data.ndim)
     if data.ndim == 0:
         return Tensor._make(np.zeros((), dtype=np.int64))
     return Tensor._make(pick(data, axis=dim, keepdims=keepdim).astype(np.int64, copy=False))
 
 
-def var(x, dim, unbiased, keepdim, correction):
+def variance(x, dim, unbiased, keepdim, correction):
     """Variance over ``dim``: divides by n - correction (1, unbiased, by default)."""
     if correction is None:
         correction = 0 if unbiased is False else 1
-    axes = _axes(dim, x.ndim) if x.ndim else ()
-    count = int(np.prod([x.shape[a] for a in axes]))
+    axes = normalize_dims(dim, x.ndim)
+    count = math.prod(x.shape[a] for a in axes)
     centered = x - x.mean(dim=axes, keepdim=True)
-    return (centered * centered).sum(dim=axes, keepdim=keepdim) / max(count - correction, 0)
+    return (centered * centered).sum(dim=axes, keepdim=keepdim) / (count - correction if count > correction else 0)
 
 
 class LogSumExp(Function):
@@ -128,30 +134,30 @@ class LogSumExp(Function):
 
     name = "logsumexp"
 
-    def forward(self, x, dim=None, keepdim=False):
-        self.shape = x.shape
-        self.axes = _axes(dim, x.ndim) if x.ndim else ()
-        self.keepdim = keepdim
-        m = np.max(x, axis=self.axes, keepdims=True) if x.size else np.zeros(_kept_shape(x.shape, self.axes), x.dtype)
+    def forward(self, x, *, dim=None, keepdim=False):
+        axes = normalize_dims(dim, x.ndim)
+        m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros(_kept_shape(x.shape, axes), x.dtype)
         m = np.where(np.isfinite(m), m, 0)
         with np.errstate(divide="ignore"):  # the log-sum-exp of nothing is log(0) = -inf
-            out = m + np.log(np.sum(np.exp(x - m), axis=self.axes, keepdims=True))
-        self.save_for_backward(x)
-        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in self.axes])
+            out = m + np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True))
+        self.save_for_backward(x, out)
+        return out if keepdim else out.reshape(_reduced_shape(x.shape, axes))
 
     def backward(self, grad):
-        (x,) = self.saved_tensors
-        out = x.logsumexp(dim=self.axes, keepdim=True)
-        softmax = (x - out).exp()
-        return _expand_back(grad, self.shape, self.axes, self.keepdim) * softmax
+        x, _ = self.saved_tensors
+        softmax = (x - x.logsumexp(dim=self.attrs["dim"], keepdim=True)).exp()
+        return _spread(self, grad) * softmax
+
+    def fast_backward(self, grad):
+        x, out = self.saved_arrays
+        return _spread(self, grad) * np.exp(x - out)
 
 
 class Softmax(Function):
     """exp(x) / sum(exp(x)) along ``dim``, stable. Its Jacobian is full, but the
     vector-Jacobian product needs no matrix: s * (g - sum(g * s))."""
 
-    def forward(self, x, dim=-1):
-        self.dim = dim
+    def forward(self, x, *, dim=-1):
         e = np.exp(x - np.max(x, axis=dim, keepdims=True))
         out = e / e.sum(axis=dim, keepdims=True)
         self.save_for_backward(out)
@@ -159,14 +165,17 @@ class Softmax(Function):
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return out * (grad - (grad * out).sum(dim=self.dim, keepdim=True))
+        return out * (grad - (grad * out).sum(dim=self.attrs["dim"], keepdim=True))
+
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return out * (grad - (grad * out).sum(axis=self.attrs["dim"], keepdims=True))
 
 
 class LogSoftmax(Function):
     """x - logsumexp(x) along ``dim``; backward g - softmax * sum(g)."""
 
-    def forward(self, x, dim=-1):
-        self.dim = dim
+    def forward(self, x, *, dim=-1):
         shifted = x - np.max(x, axis=dim, keepdims=True)
         out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         self.save_for_backward(out)
@@ -174,4 +183,211 @@ class LogSoftmax(Function):
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return grad - out.exp() * grad.sum(dim=self.dim, keepdim=True)
+        return grad - out.exp() * grad.sum(dim=self.attrs["dim"], keepdim=True)
+
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad - np.exp(out) * grad.sum(axis=self.attrs["dim"], keepdims=True)
+
+
+# -- products, running sums and products, extremes, counts -------------------------------
+def _accumulate_dtype(x, dtype):
+    """Sums and products of integers and booleans accumulate in int64, as PyTorch's do."""
+    if dtype is not None:
+        return np.dtype(dtype)
+    return np.dtype(np.int64) if x.dtype.kind in "biu" else x.dtype
+
+
+class Cumsum(Function):
+    """Running sum along ``dim``; its backward is the running sum from the other end."""
+
+    def forward(self, x, *, dim):
+        return np.cumsum(x, axis=dim)
+
+    def backward(self, grad):
+        from .shape import flip
+
+        dim = self.attrs["dim"]
+        return flip(flip(grad, dim).cumsum(dim), dim)
+
+
+class Cumprod(Function):
+    """Running product along ``dim``.
+
+    d out_j / d x_i = prod_{k <= j, k != i} x_k for i <= j. Without zeros that is
+    out_j / x_i, so the gradient is a reversed running sum of g * out divided by x; with a
+    zero, each x_i is in turn replaced by 1 and the running products recomputed (O(n^2),
+    but exact and itself differentiable).
+    """
+
+    def forward(self, x, *, dim):
+        out = np.cumprod(x, axis=dim)
+        if self.recording:
+            self.save_for_backward(x, out, no_zeros=bool(np.all(x != 0)))
+        return out
+
+    def backward(self, grad):
+        from .elementwise import where
+        from .shape import flip
+
+        x, out = self.saved_tensors
+        dim = self.attrs["dim"]
+        n = x.shape[dim]
+        if n == 0:
+            return grad
+        if self.saved.no_zeros:
+            return flip(flip(grad * out, dim).cumsum(dim), dim) / x
+        moved = x.movedim(dim, -1)
+        eye = np.eye(n, dtype=bool)
+        # others[..., i, j] = prod_{k <= j, k != i} x_k
+        others = where(eye, 1.0, moved.unsqueeze(-2).expand(moved.shape[:-1] + (n, n))).cumprod(-1)
+        later = np.triu(np.ones((n, n), dtype=bool))
+        g = grad.movedim(dim, -1).unsqueeze(-2)
+        return (where(later, others, 0.0) * g).sum(-1).movedim(-1, dim)
+
+
+def _running(op, input, dim, dtype):
+    input = as_tensor(input)
+    dim = normalize_dim(dim, input.ndim, op.name)
+    target = _accumulate_dtype(input, dtype)
+    if input.dtype != target:
+        input = input.to(target)
+    if input.ndim == 0:
+        return input * 1
+    return op.apply(input, dim=dim)
+
+
+def cumsum(input, dim, *, dtype=None):
+    """Running sum along ``dim`` (integers accumulate in int64)."""
+    return _running(Cumsum, input, dim, dtype)
+
+
+def cumprod(input, dim, *, dtype=None):
+    """Running product along ``dim`` (integers accumulate in int64)."""
+    return _running(Cumprod, input, dim, dtype)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """The product of all elements, or along ``dim``; the last running product, so its
+    gradient (correct with zeros too) is ``cumprod``'s."""
+    input = as_tensor(input)
+    target = _accumulate_dtype(input, dtype)
+    if dim is None:
+        input = input.reshape(-1)
+        dim, keepdim, shape = 0, False, ()
+    else:
+        dim = normalize_dim(dim, input.ndim, "prod")
+        if input.ndim == 0:
+            return input.to(target) * 1
+    if input.shape[dim] == 0:
+        shape = _kept_shape(input.shape, (dim,)) if keepdim else input.shape[:dim] + input.shape[dim + 1 :]
+        return Tensor._make(np.ones(shape, dtype=target))
+    last = cumprod(input, dim, dtype=target).narrow(dim, input.shape[dim] - 1, 1)
+    return last if keepdim else last.squeeze(dim)
+
+
+def amax(input, dim=(), keepdim=False):
+    """The largest value over ``dim`` (every dimension by default); ties share the gradient."""
+    return Amax.apply(as_tensor(input), dim=_reduction_dims(dim), keepdim=keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    """The smallest value over ``dim`` (every dimension by default); ties share the gradient."""
+    return Amin.apply(as_tensor(input), dim=_reduction_dims(dim), keepdim=keepdim)
+
+
+def _reduction_dims(dim):
+    if dim is None or dim == () or dim == []:
+        return None
+    return tuple(dim) if isinstance(dim, list) else dim
+
+
+MinMax = collections.namedtuple("MinMax", ["min", "max"])
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) together, over ``dim`` or every element."""
+    return MinMax(amin(input, dim, keepdim), amax(input, dim, keepdim))
+
+
+def count_nonzero(input, dim=None):
+    """How many elements are not zero (int64), over ``dim`` (an int or tuple) or all."""
+    data = input.data if isinstance(input, Tensor) else np.asarray(input)
+    axes = normalize_dims(_reduction_dims(dim), data.ndim, "count_nonzero") if data.ndim else None
+    return Tensor._make(np.asarray(np.count_nonzero(data, axis=axes), dtype=np.int64))
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """``torch.norm``: the vector p-norm over ``dim`` (all elements by default); "fro" is
+    the 2-norm. (``linalg.norm`` and ``linalg.vector_norm`` are the newer forms.)"""
+    from .linalg import vector_norm
+
+    input = as_tensor(input)
+    if p == "fro":
+        p = 2
+    elif isinstance(p, str):
+        raise ValueError(f"norm: p must be a number or 'fro', got {p!r}")
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+def dist(input, other, p=2):
+    """The p-norm of input - other (broadcast together)."""
+    from .linalg import vector_norm
+
+    return vector_norm(as_tensor(input) - other, p)
+
+
+def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The sum over ``dim`` (every dimension if None)."""
+    return Sum.apply(as_tensor(input), dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
+
+
+def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The mean over ``dim`` (every dimension if None)."""
+    return Mean.apply(as_tensor(input), dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+    """Variance, unbiased (divides by n - 1) by default as in PyTorch; ``correction=0``
+    or ``unbiased=False`` gives the biased (population) variance."""
+    return variance(as_tensor(input), dim_arg(dim, axis), unbiased, keepdim_arg(keepdim, keepdims), correction)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+    """The square root of ``var``."""
+    return var(input, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims).sqrt()
+
+
+def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The largest value, or with ``dim`` the pair (values, indices) as in PyTorch."""
+    return extreme(as_tensor(input), Amax, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
+
+
+def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The smallest value, or with ``dim`` the pair (values, indices) as in PyTorch."""
+    return extreme(as_tensor(input), Amin, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
+
+
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The index of the largest value (of the flattened input without ``dim``)."""
+    return arg_extreme(as_tensor(input).data, np.argmax, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
+
+
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The index of the smallest value (of the flattened input without ``dim``)."""
+    return arg_extreme(as_tensor(input).data, np.argmin, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
+
+
+def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """log(sum(exp(x))) over ``dim``, computed stably."""
+    return LogSumExp.apply(as_tensor(input), dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
+
+
+def softmax(input, dim=-1, *, axis=None):
+    """exp(x) / sum(exp(x)) along ``dim``."""
+    return Softmax.apply(as_tensor(input), dim=dim if axis is None else axis)
+
+
+def log_softmax(input, dim=-1, *, axis=None):
+    """x - logsumexp(x) along ``dim``."""
+    return LogSoftmax.apply(as_tensor(input), dim=dim if axis is None else axis)
