@@ -60,7 +60,7 @@ class DataLoader:
         n = len(self.dataset)
         if not self.shuffle:
             return np.arange(n)
-        return (self.generator or ag.default_generator()).permutation(n)
+        return ag.random.numpy_generator(self.generator).permutation(n)
 
     def __iter__(self):
         order = self._order()

@@ -64,6 +64,6 @@ def random_split(dataset, lengths, generator=None):
         lengths = counts
     if sum(lengths) != n:
         raise ValueError(f"random_split: lengths {lengths} do not add up to the {n} examples")
-    order = (generator or ag.default_generator()).permutation(n)
+    order = ag.random.numpy_generator(generator).permutation(n)
     bounds = np.cumsum([0] + lengths)
     return [Subset(dataset, order[start:stop].tolist()) for start, stop in zip(bounds[:-1], bounds[1:])]

@@ -18,6 +18,7 @@ from .activation import (
     softplus,
     tanh,
 )
+from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import dropout
 from .embedding import embedding, one_hot
 from .linear import linear
