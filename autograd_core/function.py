@@ -208,7 +208,7 @@ class Function:
         else:
             result = Tensor._make(out)
         if node.shares_storage and isinstance(args[0], Tensor):
-            result._vc = args[0]._vc
+            result._vc = args[0]._counter()
         if extras is not None:
             return (result, *(Tensor._make(np.asarray(e)) for e in extras))
         return result
@@ -236,9 +236,11 @@ class Function:
             else:
                 parents.append(None)
                 meta.append(None)
-        self.parents = parents
-        self.needs_input_grad = [p is not None for p in parents]
-        self.input_meta = meta
+        # Tuples: those of plain values (flags, shapes) are dropped from the garbage
+        # collector's watch at its first pass, so a large graph costs it less to scan.
+        self.parents = tuple(parents)
+        self.needs_input_grad = tuple(p is not None for p in parents)
+        self.input_meta = tuple(meta)
         self.scope = scope._current
         if self._to_save is not None:
             self._saved = self._resolve_saved(args, datas, raw, out)
@@ -263,13 +265,13 @@ class Function:
             elif isinstance(value, np.ndarray):
                 for a, d in zip(args, datas):
                     if d is value and isinstance(a, Tensor):
-                        saved.append(_Saved(a, None, a._vc))
+                        saved.append(_Saved(a, None, a._version))
                         break
                 else:
                     saved.append(value)
             else:
                 saved.append(value)
-        return saved
+        return tuple(saved)
 
     def _release(self):
         """Free the saved values (after a backward pass without ``retain_graph``)."""
@@ -301,17 +303,12 @@ def _keyword_defaults(forward):
 class _Saved:
     """A tensor saved for backward, with the version it had then."""
 
-    __slots__ = ("tensor", "data", "counter", "version")
+    __slots__ = ("tensor", "data", "version")
 
-    def __init__(self, tensor, data, counter):
+    def __init__(self, tensor, data, version):
         self.tensor = tensor
         self.data = data
-        if counter is _OUTPUT:
-            self.counter = None
-            self.version = 0
-        else:
-            self.counter = counter
-            self.version = counter[0]
+        self.version = 0 if version is _OUTPUT else version
 
     def unpack(self, node):
         """The saved tensor, after checking it was not changed in place."""
@@ -333,17 +330,17 @@ class _Saved:
 
     def _check_output(self, node):
         alive = node.output()
-        if alive is not None and alive._vc[0] != 0:
+        if alive is not None and alive._version != 0:
             raise RuntimeError(
                 f"{node.name}: its output, saved for backward, was modified in place after "
                 "the forward pass; the gradient would be wrong (clone it before changing it)"
             )
 
     def _check_input(self, node):
-        if self.counter[0] != self.version:
+        if self.tensor._version != self.version:
             raise RuntimeError(
                 f"{node.name}: an input of shape {tuple(self.tensor.shape)} saved for backward was "
-                f"modified in place (version {self.version} -> {self.counter[0]}) after the forward "
+                f"modified in place (version {self.version} -> {self.tensor._version}) after the forward "
                 "pass; the gradient would be wrong (clone it before changing it)"
             )
 

@@ -33,7 +33,7 @@ class Tensor:
         self.data = as_array(data, dtype)
         self.grad = None
         self.grad_fn = None
-        self._vc = [0]
+        self._vc = None
         self._hooks = None
         self.name = name
         self.requires_grad = False
@@ -48,7 +48,7 @@ class Tensor:
         t.grad = None
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
-        t._vc = [0]
+        t._vc = None
         t._hooks = None
         t.name = None
         return t
@@ -85,7 +85,15 @@ class Tensor:
     @property
     def _version(self):
         """How many times the data was changed in place (shared by views)."""
-        return self._vc[0]
+        return 0 if self._vc is None else self._vc[0]
+
+    def _counter(self):
+        """The version counter, a one-element list shared by views, made when first
+        needed: most tensors are never saved, viewed or changed in place, and a list per
+        tensor is one more object for the garbage collector to scan in a large graph."""
+        if self._vc is None:
+            self._vc = [0]
+        return self._vc
 
     @property
     def T(self):
@@ -157,7 +165,7 @@ class Tensor:
     def detach(self):
         """The same data (shared, no copy) cut off from the graph."""
         t = Tensor._make(self.data)
-        t._vc = self._vc
+        t._vc = self._counter()
         return t
 
     def clone(self):
@@ -207,7 +215,7 @@ class Tensor:
                 raise
             kind = next(k for k in (IndexError, ValueError, TypeError) if isinstance(error, k))
             raise kind(f"{op}: tensor of shape {tuple(self.data.shape)} and dtype {self.data.dtype}: {error}") from None
-        self._vc[0] += 1
+        self._counter()[0] += 1
         return self
 
     def __setitem__(self, index, value):

@@ -1,5 +1,6 @@
 """The engine's own overhead against PyTorch's eager autograd: a chain of tiny elementwise
-ops (per-op cost), a raw-ops MLP (real arithmetic), and a very deep chain's backward pass.
+ops (per-op cost), a raw-ops MLP (real arithmetic), and a very deep chain's backward pass;
+and, ours alone, whether the cost per op stays flat as a graph grows to a million ops.
 
 Each workload is written once: our Tensor and torch.Tensor share the method names used
 here, so the same function runs on both; only the tensor constructors differ.
@@ -11,6 +12,7 @@ from common import Case
 MLP_SIZES = (784, 256, 256, 10)
 BATCH = 128
 DEEP = 100_000
+LONG, SHORT = 1_000_000, 10_000
 
 
 def _ours():
@@ -121,18 +123,37 @@ def _set_torch(on):
     torch.autograd.set_detect_anomaly(on)
 
 
+# -- per-op cost of a long chain against a short one, forward and backward --------------
+def _chain(length):
+    def setup():
+        import autograd_core as ag
+
+        x = ag.tensor(np.float32(1.0), requires_grad=True)
+
+        def run():
+            x.grad = None
+            y = x
+            for _ in range(length):
+                y = y * 1.0
+            y.backward()
+
+        return run
+
+    return setup
+
+
 CASES = [
-    Case("engine: 200 elementwise ops on 4 elements, fwd+bwd", ours=_tiny(_ours), torch=_tiny(_torch), target=0.5),
+    Case("engine: 200 elementwise ops on 4 elements, fwd+bwd", ours=_tiny(_ours), reference=_tiny(_torch), target=0.8),
     Case(
         "engine: the same, anomaly detection set off explicitly (its cost when off)",
         ours=_tiny(_ours, _set_ours, False),
-        torch=_tiny(_torch, _set_torch, False),
-        target=0.5,
+        reference=_tiny(_torch, _set_torch, False),
+        target=0.8,
     ),
     Case(
         "engine: MLP 784-256-256-10 raw ops fwd+bwd (batch 128)",
         ours=_mlp(_ours, np.asarray),
-        torch=_mlp(_torch, _torch_index),
+        reference=_mlp(_torch, _torch_index),
         target=1.0,
         repeats=50,
         warmup=5,
@@ -140,9 +161,21 @@ CASES = [
     Case(
         "engine: 100,000-op chain backward (graph built once, retain_graph)",
         ours=_deep(_ours),
-        torch=_deep(_torch),
+        reference=_deep(_torch),
         target=1.0,
         repeats=5,
         warmup=1,
+    ),
+    Case(
+        f"engine: per-op cost of a {LONG:,}-op chain fwd+bwd against a {SHORT:,}-op one (ours alone)",
+        ours=_chain(LONG),
+        reference=_chain(SHORT),
+        against=f"ours, {SHORT:,} ops",
+        target=1.2,
+        repeats=1,
+        warmup=0,
+        unit="us/op",
+        per=(LONG, SHORT),
+        rounds=3,
     ),
 ]

@@ -1,40 +1,39 @@
-"""The nn toolkit: one training step of a multilayer perceptron, as in the Fashion-MNIST
-example (forward, cross-entropy, backward, SGD update), against the same in PyTorch."""
+"""The nn toolkit: one training step of a multilayer perceptron (forward, cross-entropy,
+backward, SGD update) against the same in PyTorch, at the Fashion-MNIST example's size and
+at micrograd's (2-16-16-2, where per-op overhead is all there is)."""
 import numpy as np
 
 from common import Case, libraries, training_step
 
-SIZES = (784, 256, 256, 10)
-BATCH = 128
 
-
-def _data():
+def _data(sizes, batch):
     rng = np.random.default_rng(0)
-    return rng.standard_normal((BATCH, SIZES[0])).astype(np.float32), rng.integers(0, SIZES[-1], BATCH)
+    return rng.standard_normal((batch, sizes[0])).astype(np.float32), rng.integers(0, sizes[-1], batch)
 
 
-def _mlp_step(framework):
+def _mlp_step(framework, sizes, batch):
     def setup():
         layers, optimizers, as_tensor = libraries(framework)
-        model = layers.Sequential(
-            layers.Linear(SIZES[0], SIZES[1]), layers.ReLU(),
-            layers.Linear(SIZES[1], SIZES[2]), layers.ReLU(),
-            layers.Linear(SIZES[2], SIZES[3]),
-        )
+        stack = []
+        for fan_in, fan_out in zip(sizes, sizes[1:]):
+            stack += [layers.Linear(fan_in, fan_out), layers.ReLU()]
+        model = layers.Sequential(*stack[:-1])
         optimizer = optimizers.SGD(model.parameters(), lr=0.01)
-        x, y = (as_tensor(a) for a in _data())
+        x, y = (as_tensor(a) for a in _data(sizes, batch))
         return training_step(model, optimizer, layers.CrossEntropyLoss(), x, y)
 
     return setup
 
 
-CASES = [
-    Case(
-        "nn: MLP 784-256-256-10 training step (batch 128, ReLU, CE, float32)",
-        ours=_mlp_step("ours"),
-        torch=_mlp_step("torch"),
-        target=0.8,
-        repeats=50,
+def _case(sizes, batch, target, repeats):
+    return Case(
+        f"nn: MLP {'-'.join(map(str, sizes))} training step (batch {batch}, ReLU, CE, float32)",
+        ours=_mlp_step("ours", sizes, batch),
+        reference=_mlp_step("torch", sizes, batch),
+        target=target,
+        repeats=repeats,
         warmup=5,
-    ),
-]
+    )
+
+
+CASES = [_case((784, 256, 256, 10), 128, 0.9, 50), _case((2, 16, 16, 2), 32, None, 200)]

@@ -161,6 +161,39 @@ def test_batch_processed_in_chunks_gives_the_same_result(case, rng, monkeypatch)
         np.testing.assert_allclose(chunked, whole, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("case", CASES_2D + [dict(padding=2, kernel=(3, 2), dilation=2), dict(padding=(2, 0))], ids=str)
+def test_input_gradient_by_col2im_and_by_the_flipped_kernel_agree(case, rng, monkeypatch):
+    """dL/dinput is computed by col2im or as the convolution of dL/dout with the flipped
+    kernel, whichever moves fewer bytes: forced one way, then the other, the first and
+    second derivatives are the same (where the flipped form applies: stride 1, padding
+    within the kernel's reach)."""
+    x, w, b, options = _case(rng, case, batch=3, channels=4, size=(6, 7), out_channels=4)
+    g = rng.standard_normal(ag.conv2d(x, w, b, **options).shape)
+    results, used = [], []
+    for add_cost in (0, 1e9):
+        monkeypatch.setattr(conv_module, "ADD_COST", add_cost)
+        attrs = ag.conv2d(x, w, **options).grad_fn.attrs
+        used.append(conv_module._flipped_is_cheaper(conv_module._Geometry(x.shape, w.shape, **attrs)))
+        (grad_x,) = ag.grad(ag.conv2d(x, w, b, **options), [x], g, create_graph=True)
+        (grad_w,) = ag.grad((grad_x * grad_x).sum(), [w])
+        results.append((grad_x.data, grad_w))
+    assert used[0] is False
+    assert used[1] == (conv_module.as_tuple(options.get("stride", 1), 2, "", "") == (1, 1))
+    for col2im, flipped in zip(*results):
+        np.testing.assert_allclose(flipped, col2im, rtol=1e-10, atol=1e-10)
+
+
+def test_the_input_gradient_takes_the_flipped_kernel_where_it_moves_fewer_bytes():
+    """Measured: for 16 -> 32 channels (3x3, 28x28) the flipped kernel is faster, for
+    LeNet's 6 -> 16 (5x5, 14x14) col2im is; and strided convolutions always use col2im."""
+    def cheaper(input_shape, weight_shape, stride=(1, 1), padding=((0, 0), (0, 0))):
+        return conv_module._flipped_is_cheaper(conv_module._Geometry(input_shape, weight_shape, stride, padding, (1, 1), 1))
+
+    assert cheaper((64, 16, 28, 28), (32, 16, 3, 3), padding=((1, 1), (1, 1)))
+    assert not cheaper((64, 6, 14, 14), (16, 6, 5, 5))
+    assert not cheaper((64, 16, 28, 28), (32, 16, 3, 3), stride=(2, 2), padding=((1, 1), (1, 1)))
+
+
 def test_gradient_needs_only_what_is_asked(rng):
     x = ag.Tensor(rng.standard_normal((2, 1, 5, 5)))
     w = ag.Tensor(rng.standard_normal((2, 1, 3, 3)), requires_grad=True)

@@ -101,6 +101,10 @@ INPLACE_CHANGES = [
     ("matmul", lambda x, w: x @ w, lambda x, w: w.mul_(2)),
     ("sin", lambda x, w: x.sin().sum(), lambda x, w: x.zero_()),
     ("div", lambda x, w: (w[1:] / x[1:]).sum(), lambda x, w: x.fill_(3.0)),  # x changed under its view x[1:]
+    # Through a view or a detached alias made after the forward pass: the version counter
+    # is made when first needed and then shared.
+    ("mul", lambda x, w: (x * w).sum(), lambda x, w: x[:2].add_(1)),
+    ("mul", lambda x, w: (x * w).sum(), lambda x, w: w.detach().mul_(3)),
 ]
 
 
