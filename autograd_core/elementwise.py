@@ -225,7 +225,22 @@ class ReLU(Function):
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return grad * (out.data > 0)
+        return ReLUGrad.apply(grad, out)
+
+
+class ReLUGrad(Function):
+    """relu's backward, g where y > 0 (else 0), as one op, like TanhGrad. Linear in g;
+    the mask is piecewise constant, so y gets no gradient."""
+
+    name = "relu_grad"
+
+    def forward(self, grad, out):
+        self.save_for_backward(out)
+        return grad * (out > 0)
+
+    def backward(self, gg):
+        (out,) = self.saved_tensors
+        return ReLUGrad.apply(gg, out), None
 
 
 class LeakyReLU(Function):
@@ -341,6 +356,21 @@ class Where(Function):
 
     def backward(self, grad):
         return None, grad * self.condition, grad * ~self.condition
+
+
+class Compare(Function):
+    """``a < b``, ``a == b``... (``ufunc`` is NumPy's comparison): a boolean result, not
+    differentiable. An op like the others, so that a trace records it."""
+
+    def forward(self, a, b, ufunc):
+        return np.asarray(ufunc(a, b))
+
+
+class Sign(Function):
+    """-1, 0 or +1, as ``numpy.sign``: piecewise constant, not differentiable."""
+
+    def forward(self, x):
+        return np.sign(x)
 
 
 class Cast(Function):

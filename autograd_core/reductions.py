@@ -93,24 +93,29 @@ def extreme(x, reduction, dim, keepdim):
     from .indexing import take_along_dim
 
     pick = np.argmax if reduction is Amax else np.argmin
-    indices = arg_extreme(x.data, pick, dim, True).data
-    values = take_along_dim(x, indices, dim)
+    indices = ArgExtreme.apply(x, pick=pick, dim=dim, keepdim=True)
+    values = take_along_dim(x, indices.data, dim)
     if not keepdim:
         values = values.squeeze(dim)
-        indices = indices.squeeze(axis=dim)
-    return MaxMin(values, Tensor._make(indices))
+        indices = indices.squeeze(dim)
+    return MaxMin(values, indices)
 
 
-def arg_extreme(data, pick, dim, keepdim):
-    if data.size == 0:
-        raise ValueError(f"{pick.__name__}: cannot reduce an empty tensor of shape {data.shape}")
-    if dim is None:
-        out = pick(data)
-        return Tensor._make(np.asarray(out).reshape((1,) * data.ndim if keepdim else ()))
-    _axes(dim, data.ndim)
-    if data.ndim == 0:
-        return Tensor._make(np.zeros((), dtype=np.int64))
-    return Tensor._make(pick(data, axis=dim, keepdims=keepdim).astype(np.int64, copy=False))
+class ArgExtreme(Function):
+    """The index of the largest (``pick=np.argmax``) or smallest value over ``dim``: an
+    integer result, not differentiable."""
+
+    name = "arg_extreme"
+
+    def forward(self, data, pick, dim=None, keepdim=False):
+        if data.size == 0:
+            raise ValueError(f"{pick.__name__}: cannot reduce an empty tensor of shape {data.shape}")
+        if dim is None:
+            return np.asarray(pick(data)).astype(np.int64).reshape((1,) * data.ndim if keepdim else ())
+        _axes(dim, data.ndim)
+        if data.ndim == 0:
+            return np.zeros((), dtype=np.int64)
+        return pick(data, axis=dim, keepdims=keepdim).astype(np.int64, copy=False)
 
 
 def var(x, dim, unbiased, keepdim, correction):

@@ -15,6 +15,11 @@ DEFAULT_FLOAT = np.float32
 
 MaxMin = collections.namedtuple("MaxMin", ["values", "indices"])
 
+#: While ``autograd_core.compile`` traces a function, the tracer: it refuses reads of a
+#: tensor's value into Python (``item()``, ``if t > 0:``), which a trace cannot replay,
+#: and records writes into tensors (``copy_``). ``None`` otherwise.
+_tracer = None
+
 
 def as_array(data, dtype=None):
     """Convert user data to an array: Python floats become float32, arrays keep their dtype."""
@@ -133,12 +138,18 @@ class Tensor:
             yield self[i]
 
     def item(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "item()")
         return self.data.item()
 
     def numpy(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "numpy()")
         return self.data
 
     def tolist(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "tolist()")
         return self.data.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -147,12 +158,18 @@ class Tensor:
         return self.data.copy() if copy else self.data
 
     def __float__(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "float()")
         return float(self.data)
 
     def __int__(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "int()")
         return int(self.data)
 
     def __bool__(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "a truth test (if, while, and, or)")
         if self.data.size != 1:
             raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
         return bool(self.data)
@@ -221,6 +238,8 @@ class Tensor:
 
     # -- in-place updates (no graph; used by optimizers and initializers) ---------------
     def _check_inplace(self, op):
+        if _tracer is not None and op != "copy_":
+            _tracer.write(self, op, None)
         if grad_mode._enabled and self.requires_grad:
             raise RuntimeError(
                 f"{op}: in-place change of a tensor that requires grad; do it inside no_grad() "
@@ -254,6 +273,7 @@ class Tensor:
         return self
 
     def copy_(self, source):
+        original = source
         source = as_array(source)
         try:
             fits = np.broadcast_shapes(source.shape, self.shape) == self.shape
@@ -261,6 +281,9 @@ class Tensor:
             fits = False
         if not fits:
             raise ValueError(f"copy_: source of shape {source.shape} does not fit shape {self.shape}")
+        if _tracer is not None:
+            # A traced write is replayed by the compiled program, not done now.
+            return _tracer.write(self, "copy_", original)
         self._check_inplace("copy_")
         np.copyto(self.data, source, casting="unsafe")
         return self
@@ -296,13 +319,13 @@ class Tensor:
         return self.to(np.float64)
 
     def long(self):
-        return Tensor._make(self.data.astype(np.int64))
+        return elementwise.Cast.apply(self, dtype=np.dtype(np.int64))
 
     def int(self):
-        return Tensor._make(self.data.astype(np.int32))
+        return elementwise.Cast.apply(self, dtype=np.dtype(np.int32))
 
     def bool(self):
-        return Tensor._make(self.data.astype(bool))
+        return elementwise.Cast.apply(self, dtype=np.dtype(bool))
 
     # -- arithmetic -------------------------------------------------------------------
     def __add__(self, other):
@@ -360,7 +383,7 @@ class Tensor:
 
     # Comparisons give boolean tensors and are not differentiable.
     def _compare(self, other, ufunc):
-        return Tensor._make(np.asarray(ufunc(self.data, as_array(other))))
+        return elementwise.Compare.apply(self, as_array(other) if isinstance(other, (list, tuple)) else other, ufunc=ufunc)
 
     def __lt__(self, other):
         return self._compare(other, np.less)
@@ -382,7 +405,7 @@ class Tensor:
 
     def sign(self):
         """-1, 0 or +1: the perceptron's step; no useful derivative, so not differentiable."""
-        return Tensor._make(np.sign(self.data))
+        return elementwise.Sign.apply(self).detach()
 
     # -- elementwise functions --------------------------------------------------------
     def exp(self):
@@ -464,10 +487,10 @@ class Tensor:
         return reductions.extreme(self, reductions.Amin, _dim(dim, axis), _keep(keepdim, keepdims))
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.arg_extreme(self.data, np.argmax, _dim(dim, axis), _keep(keepdim, keepdims))
+        return reductions.ArgExtreme.apply(self, pick=np.argmax, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
 
     def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.arg_extreme(self.data, np.argmin, _dim(dim, axis), _keep(keepdim, keepdims))
+        return reductions.ArgExtreme.apply(self, pick=np.argmin, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         return reductions.LogSumExp.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
