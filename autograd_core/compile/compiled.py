@@ -106,7 +106,7 @@ class Compiled:
                 results.append(region[start : start + size].reshape(shape))
                 start += size
         by_output = dict(zip(program.packed, results))
-        outputs = [by_output.get(i) or Tensor._make(np.asarray(program.latest_outputs[i])) for i in range(program.n_outputs)]
+        outputs = [by_output[i] if i in by_output else Tensor._make(np.asarray(program.latest_outputs[i])) for i in range(program.n_outputs)]
         program.latest_outputs = None
         return outputs[0] if program.single else tuple(outputs)
 

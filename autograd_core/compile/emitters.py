@@ -63,7 +63,7 @@ def _index_add(a, attrs, op):
     if attrs["basic"]:
         add = f"{{out}}[{where}] = {a[0]}"
     else:
-        add = f"np.add.at({{out}}, ({where}), {a[0]})"
+        add = f"np.add.at({{out}}, np.index_exp[{where}], {a[0]})"
     return [f"{{out}} = np.zeros({attrs['shape']!r}, dtype={a[0]}.dtype)", add]
 
 
