@@ -36,7 +36,7 @@ from .scope import current_scope, scope
 from .shape import cat, pad, split, stack
 from .tensor import Tensor
 from . import viz
-from .compile import compile  # noqa: A001  (the name PyTorch uses: torch.compile)
+from .compile import compile, is_compiling  # noqa: A001  (the name PyTorch uses: torch.compile)
 from .viz import BackwardStepper, draw_graph
 
 bool_ = bool

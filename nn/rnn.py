@@ -33,6 +33,7 @@ import warnings
 
 import numpy as np
 
+import autograd_core as ag
 from autograd_core import Tensor, cat, stack
 from autograd_core.recurrent import GRUStep, LSTMStep, RNNStep, input_gates
 
@@ -125,8 +126,9 @@ class RNNBase(Module):
         initial = self._initial_states(hx, batch, batched)
         masks, valid = self._step_masks(lengths, steps, batch)
         # The first layer's steps read the input directly; only an input that needs a
-        # gradient is cut into per-step tensors.
-        sequence = [x[t] for t in range(steps)] if x.requires_grad else list(x.data)
+        # gradient (or that a compiled program reads afresh) is cut into per-step tensors.
+        compiling = ag.is_compiling()
+        sequence = [x[t] for t in range(steps)] if x.requires_grad or compiling else list(x.data)
         sequence_data = x.data
         finals = []
         for layer in range(self.num_layers):
@@ -153,7 +155,9 @@ class RNNBase(Module):
         """One layer in one direction over the whole sequence: the state after every
         step, in time order."""
         w_ih, w_hh, b_ih, b_hh = self._direction_weights(layer, direction)
-        x_gates = input_gates(sequence_data, w_ih, b_ih)
+        # The input's share of the gates for every step in one matmul; under compile each
+        # step computes its own, since an array computed here would be a constant of the trace.
+        x_gates = [None] * len(sequence) if ag.is_compiling() else input_gates(sequence_data, w_ih, b_ih)
         options = self._step_options()
         states = [None] * len(sequence)
         times = range(len(sequence)) if direction == 0 else range(len(sequence) - 1, -1, -1)

@@ -13,6 +13,7 @@ How it works: ``tracer`` records the ops ``fn`` runs; ``backward`` records the b
 pass over them; ``codegen`` and ``emitters`` write both as Python; ``program`` runs the
 source; ``compiled`` keeps a program per signature and puts one node in the graph.
 """
+from .. import function as _function
 from .compiled import Compiled, CompiledRegion
 
 
@@ -34,4 +35,10 @@ def compile(fn):
     return Compiled(fn)
 
 
-__all__ = ["compile", "Compiled", "CompiledRegion"]
+def is_compiling():
+    """True while ``compile`` traces a function (as ``torch.compiler.is_compiling``): code
+    that computes with arrays outside tensor ops for speed takes its traceable path then."""
+    return _function._tracer is not None
+
+
+__all__ = ["compile", "is_compiling", "Compiled", "CompiledRegion"]

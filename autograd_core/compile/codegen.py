@@ -21,6 +21,7 @@ import re
 
 import numpy as np
 
+from .. import shape
 from .emitters import EMITTERS
 from .tracer import VJP, WRITE, Value
 
@@ -121,6 +122,9 @@ class Writer:
             node, grad = op.args
             outs = ", ".join("_" if v is None else self.namer.names[v] for v in op.outs)
             return [f"{outs}, = vjp({self.text(node)}, {self.text(grad)})  # {op.origin.name}'s backward, by the engine"]
+        if _is_identity(op):
+            self.namer.names[op.out] = self.text(op.args[0])  # no line: the same array
+            return []
         out = self.namer.names[op.out]
         args = [self.text(a) for a in op.args]
         comment = f"  # {_describe(op)}"
@@ -138,6 +142,13 @@ class Writer:
         lines = [line.format(out=out) for line in written]
         lines[-1] += comment
         return lines
+
+
+def _is_identity(op):
+    """A reshape or expand to the shape the array already has."""
+    if op.cls not in (shape.Reshape, shape.Expand) or not isinstance(op.args[0], Value):
+        return False
+    return op.args[0].shape == op.out.shape
 
 
 def _describe(op):

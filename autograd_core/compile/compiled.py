@@ -10,7 +10,7 @@ import inspect
 
 import numpy as np
 
-from .. import grad_mode
+from .. import creation, grad_mode
 from ..function import Function
 from ..tensor import Tensor
 from . import program as program_module
@@ -144,8 +144,15 @@ class Compiled:
             if isinstance(a, Tensor):
                 hint = self._arg_names[i] if i < len(self._arg_names) else f"x{i}"
                 inputs.append(tracer.register(a.data, "input", tensor=a, index=i, hint=hint))
-        with tracer:
-            result = self.fn(*args)
+        # The trace's random draws are not the call's: the program draws afresh when it
+        # runs, from the generator as it was before tracing, as an eager call would.
+        generator = creation.default_generator()
+        state = generator.bit_generator.state
+        try:
+            with tracer:
+                result = self.fn(*args)
+        finally:
+            generator.bit_generator.state = state
         single = not isinstance(result, tuple)
         results = (result,) if single else result
         outputs = []

@@ -118,7 +118,9 @@ EMITTERS = {
     reductions.Softmax: _softmax,
     reductions.LogSoftmax: _log_softmax,
     shape.Reshape: lambda a, attrs, op: f"np.reshape({a[0]}, {attrs['shape']!r})",
-    shape.Permute: lambda a, attrs, op: f"np.transpose({a[0]}, {attrs['dims']!r})",
+    shape.Permute: lambda a, attrs, op: (
+        f"{a[0]}.T" if len(op.shapes[0]) == 2 and tuple(attrs["dims"]) == (1, 0) else f"np.transpose({a[0]}, {op.text(attrs['dims'])})"
+    ),
     shape.Expand: lambda a, attrs, op: f"np.broadcast_to({a[0]}, {op.out_shape!r})",
     shape.Cat: _cat,
     shape.ConstantPad: lambda a, attrs, op: (

@@ -23,8 +23,10 @@ import numpy as np
 
 from .. import function as function_module
 from ..scope import current_scope
-from .. import tensor as tensor_module
 from ..tensor import Tensor
+
+# The package rebinds the name ``tensor`` to the function that makes one; the module:
+tensor_module = sys.modules[Tensor.__module__]
 
 _ENGINE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
