@@ -113,8 +113,10 @@ class Writer:
         self.classes[cls.__name__] = cls
         return cls.__name__
 
-    def op_lines(self, op, keep_node):
-        """The lines computing ``op`` (a forward or backward step)."""
+    def op_lines(self, op, keep_node, inline=False):
+        """The lines computing ``op`` (a forward or backward step); with ``inline``, a
+        transpose is written into the lines that use it instead (not for slots, which
+        need a name)."""
         if op.cls is WRITE:
             target, source = op.args
             return [f"np.copyto({self.text(target)}, {self.text(source)}, casting='unsafe')  # write {target.hint or 'buffer'}"]
@@ -124,6 +126,9 @@ class Writer:
             return [f"{outs}, = vjp({self.text(node)}, {self.text(grad)})  # {op.origin.name}'s backward, by the engine"]
         if _is_identity(op):
             self.namer.names[op.out] = self.text(op.args[0])  # no line: the same array
+            return []
+        if op.cls is shape.Permute and len(op.out.shape) == 2 and tuple(op.attrs["dims"]) == (1, 0) and inline:
+            self.namer.names[op.out] = self.text(op.args[0]) + ".T"  # written where it is used
             return []
         out = self.namer.names[op.out]
         args = [self.text(a) for a in op.args]

@@ -68,11 +68,13 @@ def build(name, signature, inputs, outputs, forward_ops, backward_ops, grad_inpu
                 namer.give(value, f"d_{origin}_{op.name}")
 
     forward_lines = []
+    named_slots = set(slots) | set(outputs)
     for op in forward_ops:
-        forward_lines += writer.op_lines(op, keep_node=op.node_value is not None and op.node_value in needed_backward)
+        keep_node = op.node_value is not None and op.node_value in needed_backward
+        forward_lines += writer.op_lines(op, keep_node, inline=op.out not in named_slots)
     backward_lines = []
     for op in backward_ops:
-        backward_lines += writer.op_lines(op, keep_node=False)
+        backward_lines += writer.op_lines(op, keep_node=False, inline=op.out not in wanted)
 
     text = writer.text
     params = [text(v) for v in inputs + externals]
