@@ -47,19 +47,19 @@ def _tiny_torch():
     return run
 
 
-# -- MLP training steps -------------------------------------------------------------------
-def _mlp_step(framework, sizes, batch, compiled):
+# -- training steps -------------------------------------------------------------------
+def _training(framework, build, compiled, **sgd):
+    """One training step (zero_grad, forward, backward, SGD) of the model ``build(nn)``
+    makes, on a fixed batch; the forward pass and loss compiled if ``compiled``."""
+
     def setup():
         nn, optim, as_tensor = libraries(framework)
         rng = np.random.default_rng(0)
-        layers = []
-        for fan_in, fan_out in zip(sizes, sizes[1:]):
-            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
-        model = nn.Sequential(*layers[:-1])
-        x = as_tensor(rng.standard_normal((batch, sizes[0])).astype(np.float32))
-        y = as_tensor(rng.integers(0, sizes[-1], batch))
+        model, x_shape, classes = build(nn)
+        x = as_tensor(rng.standard_normal(x_shape).astype(np.float32))
+        y = as_tensor(rng.integers(0, classes, x_shape[0]))
         loss_fn = nn.CrossEntropyLoss()
-        optimizer = optim.SGD(model.parameters(), lr=0.01)
+        optimizer = optim.SGD(model.parameters(), lr=0.01, **sgd)
         forward = (lambda a, b: loss_fn(model(a), b))
         if compiled:
             import autograd_core as ag
@@ -76,29 +76,18 @@ def _mlp_step(framework, sizes, batch, compiled):
     return setup
 
 
-def _lenet_step(compiled):
-    def setup():
-        nn, optim, as_tensor = libraries("ours")
-        import autograd_core as ag
+def _mlp(sizes, batch):
+    def build(nn):
+        layers = []
+        for fan_in, fan_out in zip(sizes, sizes[1:]):
+            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+        return nn.Sequential(*layers[:-1]), (batch, sizes[0]), sizes[-1]
 
-        rng = np.random.default_rng(0)
-        model = nn.models.LeNet5()
-        x = as_tensor(rng.standard_normal((64, 1, 28, 28)).astype(np.float32))
-        y = as_tensor(rng.integers(0, 10, 64))
-        loss_fn = nn.CrossEntropyLoss()
-        optimizer = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-        forward = (lambda a, b: loss_fn(model(a), b))
-        if compiled:
-            forward = ag.compile(forward)
+    return build
 
-        def step():
-            optimizer.zero_grad()
-            forward(x, y).backward()
-            optimizer.step()
 
-        return step
-
-    return setup
+def _lenet(nn):
+    return nn.models.LeNet5(), (64, 1, 28, 28), 10
 
 
 # -- micrograd's demo as a scalar graph ------------------------------------------------------
@@ -177,8 +166,8 @@ CASES = [
     Case("compile: 100 tiny ops (4 elements) fwd+bwd", ours=_tiny_ours, torch=_tiny_torch, target=0.3, repeats=200, warmup=5),
     Case(
         "compile: MLP 2-16-16-2 training step (batch 32, SGD)",
-        ours=_mlp_step("ours", MICRO_SIZES, MICRO_BATCH, True),
-        torch=_mlp_step("torch", MICRO_SIZES, MICRO_BATCH, False),
+        ours=_training("ours", _mlp(MICRO_SIZES, MICRO_BATCH), True),
+        torch=_training("torch", _mlp(MICRO_SIZES, MICRO_BATCH), False),
         target=0.4,
         repeats=200,
         warmup=5,
@@ -193,16 +182,16 @@ CASES = [
     ),
     Case(
         "compile: MLP 784-256-256-10 training step (batch 128, SGD)",
-        ours=_mlp_step("ours", MLP_SIZES, MLP_BATCH, True),
-        torch=_mlp_step("torch", MLP_SIZES, MLP_BATCH, False),
+        ours=_training("ours", _mlp(MLP_SIZES, MLP_BATCH), True),
+        torch=_training("torch", _mlp(MLP_SIZES, MLP_BATCH), False),
         target=0.8,
         repeats=30,
         warmup=3,
     ),
     Case(
         "compile: LeNet-5 training step (batch 64), against our eager step",
-        ours=_lenet_step(True),
-        torch=_lenet_step(False),
+        ours=_training("ours", _lenet, True, momentum=0.9),
+        torch=_training("ours", _lenet, False, momentum=0.9),
         target=1.0,
         repeats=10,
         warmup=2,
