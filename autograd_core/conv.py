@@ -25,8 +25,10 @@ import numpy as np
 
 from .function import Function
 from .shape import pad as pad_tensor
-from .tensor import Tensor
-from .windows import add_windows, as_tuple, check_input, filled, interior, output_size, pad, windows
+from .arguments import as_tensor, as_tuple
+from .windows import add_windows, check_input, filled, interior, output_size, pad, windows
+
+__all__ = ["conv1d", "conv2d"]
 
 _HYPER = ("stride", "padding", "dilation", "groups")
 
@@ -105,27 +107,62 @@ class _Geometry:
         return weight.reshape(self.groups, self.out_channels // self.groups, -1)
 
 
+def conv_forward(x, weight, bias, stride, padding, dilation, groups):
+    """The convolution on arrays: out[n, o, p] = bias[o] + sum over the channels c of o's
+    group and the kernel offsets k of weight[o, c, k] * x_padded[n, c, stride * p + dilation * k]."""
+    geometry = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
+    padded = geometry.padded_input(x)
+    grouped = geometry.grouped(weight)
+    dtype = np.result_type(x, weight) if bias is None else np.result_type(x, weight, bias)
+    result = np.empty((geometry.batch, geometry.out_channels) + geometry.out, dtype=dtype)
+    if bias is not None:
+        bias = bias.reshape((-1,) + (1,) * len(geometry.out))
+    for start, stop in geometry.chunks():
+        product = np.matmul(grouped, geometry.columns_of(padded, start, stop))
+        product = product.reshape((geometry.out_channels, stop - start) + geometry.columns)[geometry.valid]
+        if bias is None:
+            np.copyto(result[start:stop], product.swapaxes(0, 1))
+        else:
+            np.add(product.swapaxes(0, 1), bias, out=result[start:stop])
+    return result
+
+
+def conv_input_grad(grad, weight, input_shape, stride, padding, dilation, groups):
+    """dL/dx of the convolution given dL/dout, on arrays: col2im(weight^T @ dL/dout)."""
+    geometry = _Geometry(input_shape, weight.shape, stride, padding, dilation, groups)
+    transposed = geometry.grouped(weight).transpose(0, 2, 1)
+    dtype = np.result_type(grad, weight)
+    target = filled((geometry.batch, geometry.channels) + geometry.padded, dtype, tail=geometry.tail)
+    nd = len(geometry.kernel)
+    batch_first = (1 + nd, 0, *range(1, 1 + nd), *range(2 + nd, 2 + 2 * nd))
+    for start, stop in geometry.chunks():
+        columns = np.matmul(transposed, geometry.grad_columns(grad, start, stop))
+        columns = columns.reshape((geometry.channels,) + geometry.kernel + (stop - start,) + geometry.columns)
+        add_windows(target[start:stop], columns.transpose(batch_first), stride, dilation)
+    return target[interior(geometry.spatial, padding)]
+
+
+def conv_weight_grad(x, grad, weight_shape, stride, padding, dilation, groups):
+    """dL/dweight of the convolution given dL/dout, on arrays: dL/dout @ cols(x)^T,
+    summed over the batch."""
+    geometry = _Geometry(x.shape, weight_shape, stride, padding, dilation, groups)
+    padded = geometry.padded_input(x)
+    total = None
+    for start, stop in geometry.chunks():
+        columns = geometry.columns_of(padded, start, stop)
+        part = np.matmul(geometry.grad_columns(grad, start, stop), columns.transpose(0, 2, 1))
+        total = part if total is None else np.add(total, part, out=total)
+    return total.reshape(weight_shape)
+
+
 class Conv(Function):
-    """out[n, o, p] = bias[o] + sum over the channels c of o's group and the kernel offsets k
-    of weight[o, c, k] * x_padded[n, c, stride * p + dilation * k]."""
+    """The convolution (see ``conv_forward``). Its backward is made of the two adjoint ops
+    below, so derivatives of any order work; without a graph of the backward pass it
+    calls their array kernels directly."""
 
     def forward(self, x, weight, bias=None, *, stride, padding, dilation, groups):
         self.save_for_backward(x, weight)
-        geometry = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
-        padded = geometry.padded_input(x)
-        grouped = geometry.grouped(weight)
-        dtype = np.result_type(x, weight) if bias is None else np.result_type(x, weight, bias)
-        result = np.empty((geometry.batch, geometry.out_channels) + geometry.out, dtype=dtype)
-        if bias is not None:
-            bias = bias.reshape((-1,) + (1,) * len(geometry.out))
-        for start, stop in geometry.chunks():
-            product = np.matmul(grouped, geometry.columns_of(padded, start, stop))
-            product = product.reshape((geometry.out_channels, stop - start) + geometry.columns)[geometry.valid]
-            if bias is None:
-                np.copyto(result[start:stop], product.swapaxes(0, 1))
-            else:
-                np.add(product.swapaxes(0, 1), bias, out=result[start:stop])
-        return result
+        return conv_forward(x, weight, bias, stride, padding, dilation, groups)
 
     def backward(self, grad):
         x, weight = self.saved_tensors
@@ -133,29 +170,31 @@ class Conv(Function):
         hyper = _hyper(self.attrs)
         grad_x = ConvInputGrad.apply(grad, weight, input_shape=x.shape, **hyper) if needed[0] else None
         grad_w = ConvWeightGrad.apply(x, grad, weight_shape=weight.shape, **hyper) if needed[1] else None
-        grad_b = None
-        if len(needed) > 2 and needed[2]:
-            grad_b = grad.sum(dim=(0,) + tuple(range(2, grad.ndim)))
-        return (grad_x, grad_w, grad_b)[: len(needed)]
+        return (grad_x, grad_w, _bias_grad(grad, needed))[: len(needed)]
+
+    def fast_backward(self, grad):
+        x, weight = self.saved_arrays
+        needed = self.needs_input_grad
+        hyper = _hyper(self.attrs)
+        grad_x = conv_input_grad(grad, weight, x.shape, **hyper) if needed[0] else None
+        grad_w = conv_weight_grad(x, grad, weight.shape, **hyper) if needed[1] else None
+        return (grad_x, grad_w, _bias_grad(grad, needed))[: len(needed)]
+
+
+def _bias_grad(grad, needed):
+    """dL/dbias: dL/dout summed over the batch and the positions (a Tensor or an array)."""
+    if len(needed) > 2 and needed[2]:
+        return grad.sum(axis=(0,) + tuple(range(2, grad.ndim)))
+    return None
 
 
 class ConvInputGrad(Function):
-    """dL/dx of ``Conv`` given dL/dout: col2im(weight^T @ dL/dout). Linear in both
+    """dL/dx of ``Conv`` given dL/dout (see ``conv_input_grad``). Linear in both
     arguments; its own derivatives are a convolution and a weight gradient."""
 
     def forward(self, grad, weight, *, input_shape, stride, padding, dilation, groups):
         self.save_for_backward(grad, weight)
-        geometry = _Geometry(input_shape, weight.shape, stride, padding, dilation, groups)
-        transposed = geometry.grouped(weight).transpose(0, 2, 1)
-        dtype = np.result_type(grad, weight)
-        target = filled((geometry.batch, geometry.channels) + geometry.padded, dtype, tail=geometry.tail)
-        nd = len(geometry.kernel)
-        batch_first = (1 + nd, 0, *range(1, 1 + nd), *range(2 + nd, 2 + 2 * nd))
-        for start, stop in geometry.chunks():
-            columns = np.matmul(transposed, geometry.grad_columns(grad, start, stop))
-            columns = columns.reshape((geometry.channels,) + geometry.kernel + (stop - start,) + geometry.columns)
-            add_windows(target[start:stop], columns.transpose(batch_first), stride, dilation)
-        return target[interior(geometry.spatial, padding)]
+        return conv_input_grad(grad, weight, input_shape, stride, padding, dilation, groups)
 
     def backward(self, grad_input):
         grad, weight = self.saved_tensors
@@ -168,19 +207,12 @@ class ConvInputGrad(Function):
 
 
 class ConvWeightGrad(Function):
-    """dL/dweight of ``Conv`` given dL/dout: dL/dout @ cols(x)^T, summed over the batch.
-    Linear in both arguments."""
+    """dL/dweight of ``Conv`` given dL/dout (see ``conv_weight_grad``). Linear in both
+    arguments."""
 
     def forward(self, x, grad, *, weight_shape, stride, padding, dilation, groups):
         self.save_for_backward(x, grad)
-        geometry = _Geometry(x.shape, weight_shape, stride, padding, dilation, groups)
-        padded = geometry.padded_input(x)
-        total = None
-        for start, stop in geometry.chunks():
-            columns = geometry.columns_of(padded, start, stop)
-            part = np.matmul(geometry.grad_columns(grad, start, stop), columns.transpose(0, 2, 1))
-            total = part if total is None else np.add(total, part, out=total)
-        return total.reshape(weight_shape)
+        return conv_weight_grad(x, grad, weight_shape, stride, padding, dilation, groups)
 
     def backward(self, grad_weight):
         x, grad = self.saved_tensors
@@ -215,8 +247,8 @@ PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 def _convolve(op, nd, x, weight, bias, stride, padding, dilation, groups, padding_mode):
     if padding_mode not in PADDING_MODES:
         raise ValueError(f"{op}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
-    x = x if isinstance(x, Tensor) else Tensor(x)
-    weight = weight if isinstance(weight, Tensor) else Tensor(weight)
+    x = as_tensor(x)
+    weight = as_tensor(weight)
     check_input(op, x, nd)
     if weight.ndim != nd + 2:
         raise ValueError(

@@ -5,7 +5,13 @@ Every function takes ``dtype`` (default float32 for floating-point values) and
 """
 import numpy as np
 
-from .tensor import DEFAULT_FLOAT, Tensor, as_array
+from .arguments import DEFAULT_FLOAT, as_array, shape_arg
+from .tensor import Tensor
+
+__all__ = [
+    "arange", "default_generator", "eye", "from_numpy", "full", "manual_seed", "ones", "ones_like", "rand",
+    "randn", "tensor", "zeros", "zeros_like",
+]
 
 _generator = np.random.default_rng()
 
@@ -20,12 +26,6 @@ def manual_seed(seed):
 def default_generator():
     """The ``numpy.random.Generator`` that ``manual_seed`` seeds."""
     return _generator
-
-
-def _shape(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        return tuple(size[0])
-    return tuple(size)
 
 
 def _new(array, requires_grad):
@@ -44,11 +44,11 @@ def from_numpy(array):
 
 
 def zeros(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
-    return _new(np.zeros(_shape(size), dtype=dtype), requires_grad)
+    return _new(np.zeros(shape_arg(size), dtype=dtype), requires_grad)
 
 
 def ones(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
-    return _new(np.ones(_shape(size), dtype=dtype), requires_grad)
+    return _new(np.ones(shape_arg(size), dtype=dtype), requires_grad)
 
 
 def full(size, fill_value, dtype=None, requires_grad=False):
@@ -85,10 +85,10 @@ def eye(n, m=None, dtype=DEFAULT_FLOAT, requires_grad=False):
 def randn(*size, dtype=DEFAULT_FLOAT, requires_grad=False, generator=None):
     """Samples of the standard normal distribution."""
     rng = generator if generator is not None else _generator
-    return _new(rng.standard_normal(_shape(size)).astype(dtype), requires_grad)
+    return _new(rng.standard_normal(shape_arg(size)).astype(dtype), requires_grad)
 
 
 def rand(*size, dtype=DEFAULT_FLOAT, requires_grad=False, generator=None):
     """Samples of the uniform distribution on [0, 1)."""
     rng = generator if generator is not None else _generator
-    return _new(rng.random(_shape(size)).astype(dtype), requires_grad)
+    return _new(rng.random(shape_arg(size)).astype(dtype), requires_grad)

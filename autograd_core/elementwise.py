@@ -8,14 +8,14 @@ import math
 
 import numpy as np
 
-from .function import Function
+from .arguments import as_tensor, floating_dtype
+from .function import Function, function
 from .tensor import Tensor
 
-
-def _floating(x):
-    """The dtype of an activation's result: the input's if it is floating-point; integers
-    compute in float64, as NumPy's exp and tanh do (never truncated back to integers)."""
-    return x.dtype if x.dtype.kind in "fc" else np.float64
+__all__ = [
+    "abs", "clamp", "clip", "cos", "elu", "erf", "exp", "gelu", "leaky_relu", "log", "maximum",
+    "minimum", "relu", "sigmoid", "sin", "softplus", "sqrt", "tanh", "where",
+]
 
 
 def _log(value):
@@ -37,6 +37,9 @@ class Sub(Function):
     def backward(self, grad):
         return grad, -grad
 
+    def fast_backward(self, grad):
+        return grad, (-grad if self.needs_input_grad[1] else None)
+
 
 class Mul(Function):
     def forward(self, a, b):
@@ -45,6 +48,13 @@ class Mul(Function):
 
     def backward(self, grad):
         a, b = self.saved_tensors
+        return (
+            grad * b if self.needs_input_grad[0] else None,
+            grad * a if self.needs_input_grad[1] else None,
+        )
+
+    def fast_backward(self, grad):
+        a, b = self.saved_arrays
         return (
             grad * b if self.needs_input_grad[0] else None,
             grad * a if self.needs_input_grad[1] else None,
@@ -62,12 +72,21 @@ class Div(Function):
         grad_b = -grad_a * a / b if self.needs_input_grad[1] else None
         return (grad_a if self.needs_input_grad[0] else None), grad_b
 
+    def fast_backward(self, grad):
+        a, b = self.saved_arrays
+        grad_a = grad / b
+        grad_b = -grad_a * a / b if self.needs_input_grad[1] else None
+        return (grad_a if self.needs_input_grad[0] else None), grad_b
+
 
 class Neg(Function):
     def forward(self, a):
         return -a
 
     def backward(self, grad):
+        return -grad
+
+    def fast_backward(self, grad):
         return -grad
 
 
@@ -95,6 +114,16 @@ class Pow(Function):
             grad_b = grad * out * _log(safe) * positive
         return grad_a, grad_b
 
+    def fast_backward(self, grad):
+        a, b, out = self.saved_arrays
+        grad_a = grad_b = None
+        if self.needs_input_grad[0]:
+            grad_a = grad * b * np.power(a, b - (b != 0))
+        if self.needs_input_grad[1]:
+            positive = np.asarray(a) > 0
+            grad_b = grad * out * np.log(np.where(positive, a, 1.0)) * positive
+        return grad_a, grad_b
+
 
 class Exp(Function):
     def forward(self, x):
@@ -106,6 +135,10 @@ class Exp(Function):
         (out,) = self.saved_tensors
         return grad * out
 
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad * out
+
 
 class Log(Function):
     def forward(self, x):
@@ -114,6 +147,10 @@ class Log(Function):
 
     def backward(self, grad):
         (x,) = self.saved_tensors
+        return grad / x
+
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
         return grad / x
 
 
@@ -127,6 +164,10 @@ class Sqrt(Function):
         (out,) = self.saved_tensors
         return grad * 0.5 / out
 
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad * 0.5 / out
+
 
 class Abs(Function):
     def forward(self, x):
@@ -136,6 +177,10 @@ class Abs(Function):
     def backward(self, grad):
         (x,) = self.saved_tensors
         return grad * np.sign(x.data)
+
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
+        return grad * np.sign(x)
 
 
 class Sin(Function):
@@ -147,6 +192,10 @@ class Sin(Function):
         (x,) = self.saved_tensors
         return grad * x.cos()
 
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
+        return grad * np.cos(x)
+
 
 class Cos(Function):
     def forward(self, x):
@@ -156,6 +205,10 @@ class Cos(Function):
     def backward(self, grad):
         (x,) = self.saved_tensors
         return -grad * x.sin()
+
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
+        return -grad * np.sin(x)
 
 
 class Tanh(Function):
@@ -168,20 +221,11 @@ class Tanh(Function):
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return TanhGrad.apply(grad, out)
-
-
-class TanhGrad(Function):
-    """tanh's backward, g (1 - y^2), as one op: recurrent nets spend much of their
-    backward pass here. Its own backward gives tanh's second derivative."""
-
-    def forward(self, grad, out):
-        self.save_for_backward(grad, out)
         return grad * (1 - out * out)
 
-    def backward(self, gg):
-        grad, out = self.saved_tensors
-        return gg * (1 - out * out), -2 * gg * grad * out
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad * (1 - out * out)
 
 
 class Sigmoid(Function):
@@ -198,19 +242,11 @@ class Sigmoid(Function):
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return SigmoidGrad.apply(grad, out)
-
-
-class SigmoidGrad(Function):
-    """sigmoid's backward, g s (1 - s), as one op (hot in recurrent nets, like TanhGrad)."""
-
-    def forward(self, grad, out):
-        self.save_for_backward(grad, out)
         return grad * out * (1 - out)
 
-    def backward(self, gg):
-        grad, out = self.saved_tensors
-        return gg * out * (1 - out), gg * grad * (1 - 2 * out)
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad * out * (1 - out)
 
 
 class ReLU(Function):
@@ -227,9 +263,13 @@ class ReLU(Function):
         (out,) = self.saved_tensors
         return ReLUGrad.apply(grad, out)
 
+    def fast_backward(self, grad):
+        (out,) = self.saved_arrays
+        return grad * (out > 0)
+
 
 class ReLUGrad(Function):
-    """relu's backward, g where y > 0 (else 0), as one op, like TanhGrad. Linear in g;
+    """relu's backward, g where y > 0 (else 0), as one op. Linear in g;
     the mask is piecewise constant, so y gets no gradient."""
 
     name = "relu_grad"
@@ -242,33 +282,43 @@ class ReLUGrad(Function):
         (out,) = self.saved_tensors
         return ReLUGrad.apply(gg, out), None
 
+    def fast_backward(self, gg):
+        (out,) = self.saved_arrays
+        return gg * (out > 0), None
+
 
 class LeakyReLU(Function):
     """x for x > 0, else negative_slope * x."""
 
     name = "leaky_relu"
 
-    def forward(self, x, negative_slope=0.01):
-        self.slope = np.where(x > 0, 1, negative_slope).astype(_floating(x))
-        return x * self.slope
+    def forward(self, x, *, negative_slope=0.01):
+        slope = np.where(x > 0, 1, negative_slope).astype(floating_dtype(x))
+        self.save_for_backward(slope=slope)
+        return x * slope
 
     def backward(self, grad):
-        return grad * self.slope
+        return grad * self.saved.slope
+
+    def fast_backward(self, grad):
+        return grad * self.saved.slope
 
 
 class ELU(Function):
     """x for x > 0, else alpha (exp(x) - 1); derivative there is alpha exp(x) = y + alpha."""
 
-    def forward(self, x, alpha=1.0):
-        self.alpha = alpha
-        out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(_floating(x), copy=False)
+    def forward(self, x, *, alpha=1.0):
+        out = np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(floating_dtype(x), copy=False)
         self.save_for_backward(x, out)
         return out
 
     def backward(self, grad):
         x, out = self.saved_tensors
-        positive = x.data > 0
-        return where(positive, grad, grad * (out + self.alpha))
+        return where(x.data > 0, grad, grad * (out + self.attrs["alpha"]))
+
+    def fast_backward(self, grad):
+        x, out = self.saved_arrays
+        return np.where(x > 0, grad, grad * (out + self.attrs["alpha"]))
 
 
 class Erf(Function):
@@ -282,40 +332,53 @@ class Erf(Function):
         (x,) = self.saved_tensors
         return grad * (2 / math.sqrt(math.pi)) * (-(x * x)).exp()
 
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
+        return grad * (2 / math.sqrt(math.pi)) * np.exp(-(x * x))
+
 
 class Softplus(Function):
     """log(1 + exp(beta x)) / beta, linear above ``threshold`` (as PyTorch); derivative
     sigmoid(beta x)."""
 
-    def forward(self, x, beta=1.0, threshold=20.0):
-        self.beta = beta
+    def forward(self, x, *, beta=1.0, threshold=20.0):
         bx = beta * x
-        self.linear = bx > threshold
+        linear = bx > threshold
         soft = (np.maximum(bx, 0) + np.log1p(np.exp(-np.abs(bx)))) / beta
-        self.save_for_backward(x)
-        return np.where(self.linear, x, soft).astype(_floating(x), copy=False)
+        self.save_for_backward(x, linear=linear)
+        return np.where(linear, x, soft).astype(floating_dtype(x), copy=False)
 
     def backward(self, grad):
         (x,) = self.saved_tensors
-        return where(self.linear, grad, grad * (x * self.beta).sigmoid())
+        return where(self.saved.linear, grad, grad * (x * self.attrs["beta"]).sigmoid())
+
+    def fast_backward(self, grad):
+        (x,) = self.saved_arrays
+        with np.errstate(over="ignore"):
+            slope = 1 / (1 + np.exp(-self.attrs["beta"] * x))
+        return np.where(self.saved.linear, grad, grad * slope)
 
 
 class Clip(Function):
     """Values limited to [min, max]; the gradient passes where min <= x <= max."""
 
-    def forward(self, x, min=None, max=None):
+    def forward(self, x, *, min=None, max=None):
         if min is None and max is None:
             raise ValueError("clip: give min, max or both")
-        inside = np.ones(x.shape, dtype=bool)
-        if min is not None:
-            inside &= x >= min
-        if max is not None:
-            inside &= x <= max
-        self.inside = inside
+        if self.recording:
+            inside = np.ones(x.shape, dtype=bool)
+            if min is not None:
+                inside &= x >= min
+            if max is not None:
+                inside &= x <= max
+            self.save_for_backward(inside=inside)
         return np.clip(x, min, max)
 
     def backward(self, grad):
-        return grad * self.inside
+        return grad * self.saved.inside
+
+    def fast_backward(self, grad):
+        return grad * self.saved.inside
 
 
 def _tie_split(a, b, wins):
@@ -328,34 +391,47 @@ def _tie_split(a, b, wins):
 class Maximum(Function):
     """Elementwise maximum; where the two are equal the gradient is split evenly."""
 
+    pick, wins = staticmethod(np.maximum), staticmethod(np.greater)
+
     def forward(self, a, b):
-        self.share_a = _tie_split(a, b, np.greater)
-        return np.maximum(a, b)
+        if self.recording:
+            self.save_for_backward(share_a=_tie_split(a, b, self.wins))
+        return self.pick(a, b)
 
     def backward(self, grad):
-        return grad * self.share_a, grad * (1 - self.share_a)
+        share_a = self.saved.share_a
+        return grad * share_a, grad * (1 - share_a)
+
+    def fast_backward(self, grad):
+        share_a = self.saved.share_a
+        return grad * share_a, grad * (1 - share_a)
 
 
-class Minimum(Function):
+class Minimum(Maximum):
     """Elementwise minimum; where the two are equal the gradient is split evenly."""
 
-    def forward(self, a, b):
-        self.share_a = _tie_split(a, b, np.less)
-        return np.minimum(a, b)
-
-    def backward(self, grad):
-        return grad * self.share_a, grad * (1 - self.share_a)
+    pick, wins = staticmethod(np.minimum), staticmethod(np.less)
 
 
 class Where(Function):
     """``x`` where ``condition`` holds, else ``y``."""
 
     def forward(self, condition, x, y):
-        self.condition = np.asarray(condition, dtype=bool)
-        return np.where(self.condition, x, y)
+        condition = np.asarray(condition, dtype=bool)
+        self.save_for_backward(condition=condition)
+        return np.where(condition, x, y)
 
     def backward(self, grad):
-        return None, grad * self.condition, grad * ~self.condition
+        condition = self.saved.condition
+        return None, grad * condition, grad * ~condition
+
+    def fast_backward(self, grad):
+        condition = self.saved.condition
+        return (
+            None,
+            grad * condition if self.needs_input_grad[1] else None,
+            grad * ~condition if self.needs_input_grad[2] else None,
+        )
 
 
 class Compare(Function):
@@ -374,14 +450,17 @@ class Sign(Function):
 
 
 class Cast(Function):
-    """A copy in another dtype; the gradient comes back in the input's dtype."""
+    """A copy in another dtype; the gradient comes back in the input's dtype (the engine
+    casts every input's gradient to that input's dtype)."""
 
-    def forward(self, x, dtype):
-        self.input_dtype = x.dtype
+    def forward(self, x, *, dtype):
         return x.astype(dtype)
 
     def backward(self, grad):
-        return grad.to(self.input_dtype)
+        return grad
+
+    def fast_backward(self, grad):
+        return grad
 
 
 def where(condition, x, y):
@@ -391,20 +470,46 @@ def where(condition, x, y):
     return Where.apply(condition, x, y)
 
 
-def maximum(a, b):
-    return Maximum.apply(a, b)
+exp = function(Exp)
+log = function(Log)
+sqrt = function(Sqrt)
+abs = function(Abs)
+sin = function(Sin)
+cos = function(Cos)
+tanh = function(Tanh)
+sigmoid = function(Sigmoid)
+relu = function(ReLU)
+erf = function(Erf)
+maximum = function(Maximum)
+minimum = function(Minimum)
 
 
-def minimum(a, b):
-    return Minimum.apply(a, b)
+def leaky_relu(input, negative_slope=0.01):
+    """x for x > 0, else negative_slope * x."""
+    return LeakyReLU.apply(as_tensor(input), negative_slope=negative_slope)
 
 
-def erf(x):
-    return Erf.apply(x)
+def elu(input, alpha=1.0):
+    """x for x > 0, else alpha (exp(x) - 1)."""
+    return ELU.apply(as_tensor(input), alpha=alpha)
 
 
-def gelu(x, approximate="none"):
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta x)) / beta, linear above ``threshold``."""
+    return Softplus.apply(as_tensor(input), beta=beta, threshold=threshold)
+
+
+def clip(input, min=None, max=None):
+    """Values limited to [min, max]; the gradient passes where min <= x <= max."""
+    return Clip.apply(as_tensor(input), min=min, max=max)
+
+
+clamp = clip
+
+
+def gelu(input, approximate="none"):
     """x Phi(x): the exact form with erf, or ``approximate="tanh"`` as in PyTorch."""
+    x = as_tensor(input)
     if approximate == "tanh":
         inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)
         return 0.5 * x * (1 + inner.tanh())

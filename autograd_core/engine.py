@@ -1,16 +1,22 @@
 """The backward pass: walk the graph in reverse topological order, applying each node's
-vector-Jacobian product (``Function.backward``) and summing gradients that reach a node
-by several paths (the multivariate chain rule).
+vector-Jacobian product (``Function.backward``, or its ``fast_backward`` on arrays when
+no graph of the pass is built) and summing gradients that reach a node by several paths
+(the multivariate chain rule). ``BackwardPass`` is the walk, one node at a time.
 
 No recursion anywhere, so a chain of 100,000 operations is fine. Gradients are written
 into leaves' ``.grad`` only once the whole pass has succeeded, so an error never leaves
 ``.grad`` half-updated.
 """
+import collections
+
 import numpy as np
 
+from . import grad_mode
+from .arguments import as_array
 from .function import Function
-from .grad_mode import set_grad_enabled
-from .tensor import Tensor, as_array
+from .tensor import Tensor
+
+__all__ = ["BackwardPass", "backward", "grad", "seed_gradient", "sum_to_shape", "topological_order"]
 
 
 def topological_order(roots):
@@ -38,8 +44,9 @@ def topological_order(roots):
 
 
 def sum_to_shape(grad, shape, op_name="backward"):
-    """Undo broadcasting: sum ``grad`` over the dimensions that broadcasting added or
-    stretched, so that it has the input's ``shape``. The one place this is done."""
+    """Undo broadcasting: sum ``grad`` (a Tensor or an array) over the dimensions that
+    broadcasting added or stretched, so that it has the input's ``shape``. The one place
+    this is done."""
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
@@ -51,12 +58,13 @@ def sum_to_shape(grad, shape, op_name="backward"):
     axes = tuple(range(extra)) + tuple(
         extra + i for i, s in enumerate(shape) if s == 1 and grad.shape[extra + i] != 1
     )
-    summed = grad.sum(dim=axes, keepdim=True) if axes else grad
+    summed = grad.sum(axis=axes, keepdims=True) if axes else grad
     return summed.reshape(shape) if summed.shape != shape else summed
 
 
-def _seed(output, gradient):
-    """dL/d(output): the user's ``gradient``, or 1 for a one-element output."""
+def seed_gradient(output, gradient):
+    """dL/d(output) to start a pass from: the user's ``gradient``, or 1 for a one-element
+    output."""
     if gradient is None:
         if output.data.size != 1:
             raise RuntimeError(
@@ -98,78 +106,122 @@ def _sum(total, grad, owned):
     return total
 
 
-def _accumulate(store, key, grad, owned=None):
-    store[key] = _sum(store.get(key), grad, owned)
+NodeRun = collections.namedtuple("NodeRun", ["grad", "input_grads", "local"])
+NodeRun.__doc__ = """What ``BackwardPass.run_node`` did: ``grad``, dL/d(node's output) after its hooks;
+``input_grads``, per input, what the node passed back (a Tensor, or None); ``local``, per
+input, d(output)/d(input) when it was asked for and the output has one element (else None)."""
 
 
-def _accumulate_leaf(leaves, leaf, grad, owned=None):
-    entry = leaves.get(id(leaf))
-    leaves[id(leaf)] = (leaf, _sum(entry[1] if entry is not None else None, grad, owned))
+class BackwardPass:
+    """One backward pass through the graph behind ``outputs``, one node at a time:
+    ``next_node()`` names the next node that has a gradient to pass on (None at the end),
+    ``run_node(node)`` runs it, ``finish()`` writes the gradients into ``.grad``.
+    ``backward()``, ``grad()`` and the backward stepper all drive it; ``run()`` is the
+    whole loop.
 
-
-def run_backward(outputs, grad_outputs, retain_graph, create_graph, on_node=None):
-    """Propagate ``grad_outputs`` from ``outputs`` back through the graph.
-
-    Returns ``(leaves, retained)``: ``{id(leaf): (leaf, summed gradient)}`` for every leaf
-    reached, and ``(weakref, gradient)`` pairs for non-leaf tensors that asked to retain
-    their gradient. ``on_node(node, grad)`` is called for each node just before its
-    backward runs (``grad()`` and the backward stepper use it).
+    ``grad_outputs`` are dL/d(output) (see ``seed_gradient``). The nodes are visited in
+    reverse topological order (``nodes``); ``grads`` maps each item of the graph that a
+    gradient has reached, a ``Function`` node or a leaf ``Tensor`` alike, to the sum of
+    what reached it so far. A node's entry is handed on when it runs; leaves keep theirs
+    until ``finish``. Saved values are freed node by node unless ``retain_graph``; with
+    ``create_graph`` the backward pass is itself recorded (for higher derivatives).
     """
-    node_grads = {}
-    leaves = {}
-    roots = []
-    for out, g in zip(outputs, grad_outputs):
-        if out.grad_fn is None:
-            _accumulate_leaf(leaves, out, g)
-        else:
-            _accumulate(node_grads, out.grad_fn, g)
-            roots.append(out.grad_fn)
-    retained = []
-    owned = None if create_graph else set()
-    with set_grad_enabled(create_graph):
-        for node in topological_order(roots):
-            grad = node_grads.pop(node, None)
-            if grad is None:
-                continue
-            if owned:
-                # It leaves the pass's hands now (a hook or backward may keep it).
-                owned.discard(id(grad))
-            backward_node(node, grad, node_grads, leaves, retained, on_node, owned)
-            if not retain_graph:
-                node._release()
-    return leaves, retained
+
+    def __init__(self, outputs, grad_outputs, retain_graph=False, create_graph=False):
+        self.retain_graph = retain_graph
+        self.create_graph = create_graph
+        self.grads = {}
+        #: ``(weakref, gradient)`` of non-leaf tensors that asked to retain their gradient.
+        self.retained = []
+        self._owned = None if create_graph else set()
+        roots = []
+        for out, g in zip(outputs, grad_outputs):
+            item = out if out.grad_fn is None else out.grad_fn
+            self.grads[item] = _sum(self.grads.get(item), g, None)
+            if out.grad_fn is not None:
+                roots.append(out.grad_fn)
+        self.nodes = topological_order(roots)
+        self._position = 0
+
+    def next_node(self):
+        """The next node, in backward order, that a gradient has reached (nodes no
+        gradient reaches are skipped); None when none is left."""
+        nodes, grads = self.nodes, self.grads
+        while self._position < len(nodes):
+            node = nodes[self._position]
+            if node in grads:
+                return node
+            self._position += 1
+        return None
+
+    def run_node(self, node, local=False):
+        """Run one node: its hooks on the gradient of its output, then its backward (the
+        one place where a node's backward runs), adding each input's share to what that
+        input has so far; then free its saved values unless ``retain_graph``. With
+        ``local``, also d(output)/d(input) for a one-element output (its backward with a
+        gradient of 1). Returns a ``NodeRun``."""
+        grad = self.grads.pop(node)
+        if node is self.nodes[self._position]:
+            self._position += 1
+        owned = self._owned
+        if owned:
+            # It leaves the pass's hands now (a hook or backward may keep it).
+            owned.discard(id(grad))
+        if node._saved is None:
+            raise RuntimeError(node._freed_message())
+        if node._hooks:
+            grad = _run_hooks(node._hooks, grad)
+        if node._retained is not None:
+            self.retained.append((node._retained, grad))
+        previous = grad_mode._enabled
+        grad_mode._enabled = self.create_graph
+        try:
+            input_grads = node_vjp(node, grad, self.create_graph)
+            local_grads = None
+            if local and grad.data.size == 1:
+                local_grads = node_vjp(node, Tensor._make(np.ones_like(grad.data)), self.create_graph)
+        finally:
+            grad_mode._enabled = previous
+        grads = self.grads
+        for parent, g in zip(node.parents, input_grads):
+            if g is not None:
+                grads[parent] = _sum(grads.get(parent), g, owned)
+        if not self.retain_graph:
+            node._release()
+        return NodeRun(grad, input_grads, local_grads)
+
+    def run(self):
+        """Run every node left."""
+        node = self.next_node()
+        while node is not None:
+            self.run_node(node)
+            node = self.next_node()
+
+    def leaf_grads(self):
+        """``(leaf, gradient)`` for every leaf the pass reached so far."""
+        return [(item, g) for item, g in self.grads.items() if isinstance(item, Tensor)]
+
+    def finish(self):
+        """Write the gradients into ``.grad`` as ``backward()`` does: leaf hooks run first
+        (all of them, so a failing hook changes nothing), then each leaf's and each
+        retained tensor's gradient is stored or added to the one it has."""
+        final = [(leaf, _run_hooks(leaf._hooks, g) if leaf._hooks else g) for leaf, g in self.leaf_grads()]
+        handed_out = set()
+        for leaf, g in final:
+            _store_grad(leaf, g.data, handed_out)
+        for ref, g in self.retained:
+            tensor = ref()
+            if tensor is not None:
+                _store_grad(tensor, g.data, handed_out)
 
 
-def backward_node(node, grad, node_grads, leaves, retained, on_node=None, owned=None):
-    """One step of the backward pass: run ``node``'s hooks and backward on ``grad``
-    (dL/d its output) and add each input's share to ``node_grads`` (inputs made by a
-    node) or ``leaves`` (see ``_sum`` for ``owned``). Returns ``(grad, input_grads)``:
-    the gradient after the hooks, and what ``node_vjp`` gave. ``run_backward`` calls it
-    for every node in turn; the backward stepper calls it one node at a time."""
-    if node._saved is None:
-        raise RuntimeError(node._freed_message())
-    if node._hooks:
-        grad = _run_hooks(node._hooks, grad)
-    if node._retained is not None:
-        retained.append((node._retained, grad))
-    if on_node is not None:
-        on_node(node, grad)
-    input_grads = node_vjp(node, grad)
-    for parent, g in zip(node.parents, input_grads):
-        if g is None:
-            continue
-        if isinstance(parent, Tensor):
-            _accumulate_leaf(leaves, parent, g, owned)
-        else:
-            _accumulate(node_grads, parent, g, owned)
-    return grad, input_grads
-
-
-def node_vjp(node, grad):
+def node_vjp(node, grad, create_graph=False):
     """``node``'s vector-Jacobian product: dL/d(input) for each of its inputs, given
     dL/d(output) ``grad``, with broadcasting undone and the input's dtype kept (``None``
-    where no gradient flows)."""
-    input_grads = node.backward(grad)
+    where no gradient flows). The node's ``fast_backward`` on arrays when it has one and
+    no graph is built (``create_graph`` False), else its ``backward`` on Tensors."""
+    fast = None if create_graph else node.fast_backward
+    input_grads = fast(grad.data) if fast is not None else node.backward(grad)
     if type(input_grads) is not tuple:
         input_grads = (input_grads,)
     if len(input_grads) != len(node.parents):
@@ -182,13 +234,19 @@ def node_vjp(node, grad):
         if meta is None or g is None:
             shaped.append(None)
             continue
-        if not isinstance(g, Tensor):
-            g = Tensor._make(as_array(g))
         shape, dtype = meta
-        if g.data.shape != shape:
-            g = sum_to_shape(g, shape, node.name)
-        if g.data.dtype != dtype:
-            g = g.to(dtype)
+        if fast is not None:
+            g = np.asarray(g)  # a NumPy scalar keeps its dtype
+            if g.shape != shape:
+                g = sum_to_shape(g, shape, node.name)
+            g = Tensor._make(g if g.dtype == dtype else g.astype(dtype))
+        else:
+            if not isinstance(g, Tensor):
+                g = Tensor._make(as_array(g))
+            if g.data.shape != shape:
+                g = sum_to_shape(g, shape, node.name)
+            if g.data.dtype != dtype:
+                g = g.to(dtype)
         shaped.append(g)
     return shaped
 
@@ -218,23 +276,9 @@ def backward(output, gradient=None, retain_graph=None, create_graph=False):
     check_output(output, "backward")
     if retain_graph is None:
         retain_graph = create_graph
-    seed = _seed(output, gradient)
-    leaves, retained = run_backward([output], [seed], retain_graph, create_graph)
-    store_gradients(leaves, retained)
-
-
-def store_gradients(leaves, retained):
-    """Write what ``run_backward`` returned into ``.grad`` (running leaf hooks first), as
-    ``backward`` does at the end of a pass."""
-    # Every hook runs before any .grad is written, so a failing hook changes nothing.
-    final = [(leaf, _run_hooks(leaf._hooks, grad) if leaf._hooks else grad) for leaf, grad in leaves.values()]
-    handed_out = set()
-    for leaf, grad in final:
-        _store_grad(leaf, grad.data, handed_out)
-    for ref, grad in retained:
-        tensor = ref()
-        if tensor is not None:
-            _store_grad(tensor, grad.data, handed_out)
+    walk = BackwardPass([output], [seed_gradient(output, gradient)], retain_graph, create_graph)
+    walk.run()
+    walk.finish()
 
 
 def _store_grad(tensor, grad, handed_out):
@@ -271,20 +315,17 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         raise RuntimeError("grad: none of the outputs requires grad")
     if retain_graph is None:
         retain_graph = create_graph
-    seeds = [_seed(o, g) for o, g in pairs]
+    walk = BackwardPass([o for o, _ in pairs], [seed_gradient(o, g) for o, g in pairs], retain_graph, create_graph)
     wanted = {t.grad_fn: None for t in inputs if t.grad_fn is not None}
-
-    def capture(node, g):
+    node = walk.next_node()
+    while node is not None:
+        run = walk.run_node(node)
         if node in wanted:
-            wanted[node] = g if wanted[node] is None else wanted[node] + g
-
-    leaves, _ = run_backward([o for o, _ in pairs], seeds, retain_graph, create_graph, capture)
+            wanted[node] = run.grad
+        node = walk.next_node()
     results = []
     for t in inputs:
-        if t.grad_fn is None:
-            g = leaves[id(t)][1] if id(t) in leaves else None
-        else:
-            g = wanted[t.grad_fn]
+        g = walk.grads.get(t) if t.grad_fn is None else wanted[t.grad_fn]
         if g is None and not allow_unused:
             raise RuntimeError(
                 f"grad: an input of shape {tuple(t.shape)} was not used to compute the outputs "

@@ -1,11 +1,16 @@
 """``Function``: one differentiable operation, with its forward and backward side by side.
 
 ``forward`` receives NumPy arrays (and plain Python values) and returns an array: it is
-where the arithmetic happens, as fast as NumPy makes it. ``backward`` receives the
-gradient of the output as a ``Tensor`` and returns one gradient per forward argument,
-written with Tensor operations, so that the backward pass can itself be differentiated
-(``grad(..., create_graph=True)``). A ``Function`` instance is also the graph node that
-the output tensor remembers in ``.grad_fn``.
+where the arithmetic happens, as fast as NumPy makes it. It is a pure function of its
+arguments: whatever ``backward`` needs it hands to ``save_for_backward`` (the one place
+a forward leaves state), and hyper-parameters (the keyword arguments) come back as
+``self.attrs``. ``backward`` receives the gradient of the output as a ``Tensor`` and
+returns one gradient per forward argument, written with Tensor operations, so that the
+backward pass can itself be differentiated (``grad(..., create_graph=True)``): it is the
+definition of the op's derivative. An op may add ``fast_backward``, the same
+vector-Jacobian product on arrays, which the engine calls instead when no graph of the
+backward pass is being built. A ``Function`` instance is also the graph node that the
+output tensor remembers in ``.grad_fn``.
 
 A user-defined op looks like every built-in one::
 
@@ -19,14 +24,20 @@ A user-defined op looks like every built-in one::
             return grad * 3 * x ** 2
 
     y = Cube.apply(x)
+    cube = function(Cube)  # the function form: cube(x), x a Tensor, array or list
 """
+import inspect
 import re
+import types
 import weakref
 
 import numpy as np
 
 from . import grad_mode, scope
+from .arguments import as_tensor
 from .tensor import Tensor
+
+__all__ = ["Function", "function"]
 
 _OUTPUT = object()  # saved-value marker: "the op's own output"
 
@@ -54,10 +65,15 @@ class Function:
     - ``needs_input_grad``: per forward argument, whether its gradient is wanted;
     - ``attrs``: the keyword arguments (hyper-parameters) the op was called with;
     - ``scope``: the name scope it was created in.
+
+    What ``forward`` saved comes back in ``backward`` as ``saved_tensors`` (the
+    positional values, as Tensors), ``saved_arrays`` (the same, as arrays, for
+    ``fast_backward``) and ``saved`` (the named extras).
     """
 
     #: Ops whose output shares memory with their first input (views) share its version
-    #: counter, so an in-place change through either is seen by both.
+    #: counter, so an in-place change through either is seen by both. (A property of
+    #: ``attrs`` where it depends on them, as for indexing.)
     shares_storage = False
     name = "function"
 
@@ -65,10 +81,14 @@ class Function:
         super().__init_subclass__(**kwargs)
         if "name" not in cls.__dict__:
             cls.name = _snake_case(cls.__name__)
+        if "forward" in cls.__dict__:
+            cls._defaults = _keyword_defaults(cls.forward)
 
     # -- the two methods a subclass writes -------------------------------------------
     def forward(self, *args, **kwargs):
-        """Compute the output array from the input arrays."""
+        """Compute the output array from the input arrays. A tuple ``(output, *extras)``
+        adds results that are not differentiable (indices, counts): ``apply`` then
+        returns ``(output, *extras)`` as Tensors, the extras outside the graph."""
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
 
     def backward(self, grad):
@@ -76,20 +96,47 @@ class Function:
         (a Tensor, or None where no gradient is needed)."""
         raise NotImplementedError(f"{type(self).__name__} defines no backward")
 
-    # -- saving values for backward ---------------------------------------------------
-    def save_for_backward(self, *values):
-        """Keep values for ``backward``; call it in ``forward``.
+    #: Optional: ``fast_backward(self, grad)`` computes what ``backward`` does, on arrays:
+    #: ``grad`` is dL/d(output) as an array, the result one array (or None) per forward
+    #: argument. The engine calls it instead of ``backward`` when the backward pass
+    #: itself is not recorded (no ``create_graph``), so it may use anything ``forward``
+    #: saved, in place and without graph nodes; ``backward`` stays the definition,
+    #: differentiated for higher derivatives and checked against this by
+    #: ``gradgradcheck``.
+    fast_backward = None
 
-        Pass the forward's own input arrays (they come back as the input Tensors, so a
-        second derivative flows through them), its output array (it comes back as the
-        output Tensor), other arrays (constants) or plain Python values.
+    # -- saving values for backward ---------------------------------------------------
+    def save_for_backward(self, *values, **extras):
+        """Keep values for ``backward``; call it in ``forward``. Nothing is kept when the
+        call is not recorded (no input requires grad, or under ``no_grad``).
+
+        Positional values come back in order as ``saved_tensors``: the forward's own
+        input arrays come back as the input Tensors (so a second derivative flows
+        through them, and an in-place change of them since is caught), its output array
+        as the output Tensor, other arrays as constant Tensors, anything else as it was.
+        Named extras (``mask=mask``, ``axes=axes``) come back unchanged as attributes of
+        ``saved`` (``self.saved.mask``): arrays and values derived in forward that the
+        graph treats as constants. Everything is freed after the backward pass.
         """
         if self._recording:
-            self._to_save = values
+            if values:
+                self._to_save = values
+            if extras:
+                if self._extras is None:
+                    self._extras = types.SimpleNamespace(**extras)
+                else:
+                    vars(self._extras).update(extras)
+
+    @property
+    def recording(self):
+        """Whether this call is recorded in the graph: a forward may skip work that only
+        ``backward`` needs (a mask, an arg-max) when it is not."""
+        return self._recording
 
     @property
     def saved_tensors(self):
-        """The values given to ``save_for_backward``, as Tensors where they were arrays.
+        """The positional values given to ``save_for_backward``, as Tensors where they
+        were arrays.
 
         Raises if they were freed by an earlier backward pass, or if a saved tensor was
         modified in place since the forward pass.
@@ -98,11 +145,29 @@ class Function:
             raise RuntimeError(self._freed_message())
         values = []
         for item in self._saved:
-            if type(item) is _Saved:
+            kind = type(item)
+            if kind is _Saved:
                 values.append(item.unpack(self))
+            elif kind is np.ndarray:
+                values.append(Tensor._make(item))
             else:
                 values.append(item)
         return tuple(values)
+
+    @property
+    def saved_arrays(self):
+        """The positional values given to ``save_for_backward``, as arrays (for
+        ``fast_backward``), with the same checks as ``saved_tensors``."""
+        if self._saved is None:
+            raise RuntimeError(self._freed_message())
+        return tuple(item.unpack_array(self) if type(item) is _Saved else item for item in self._saved)
+
+    @property
+    def saved(self):
+        """The named extras given to ``save_for_backward``, as attributes."""
+        if self._saved is None:
+            raise RuntimeError(self._freed_message())
+        return self._extras if self._extras is not None else _NO_EXTRAS
 
     def _freed_message(self):
         return (
@@ -118,6 +183,7 @@ class Function:
         if _tracer is not None:
             return _tracer.apply(cls, args, kwargs)
         node = cls.__new__(cls)
+        node._kwargs = kwargs
         datas = [a.data if isinstance(a, Tensor) else a for a in args]
         if grad_mode._enabled:
             for a in args:
@@ -131,6 +197,9 @@ class Function:
             if message.startswith(cls.name + ":"):
                 raise
             raise type(error)(f"{cls.name}: {_describe(args)}: {message}") from None
+        extras = None
+        if type(raw) is tuple:
+            raw, *extras = raw
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
         if node._recording and out.dtype.kind in "fc":
             result = node._connect(args, datas, raw, out, kwargs)
@@ -138,11 +207,16 @@ class Function:
             result = Tensor._make(out)
         if node.shares_storage and isinstance(args[0], Tensor):
             result._vc = args[0]._vc
+        if extras is not None:
+            return (result, *(Tensor._make(np.asarray(e)) for e in extras))
         return result
 
     # Defaults of a node, overwritten per instance only when they differ.
     _recording = False
     _to_save = None
+    _extras = None
+    _defaults = ()
+    _kwargs = {}
     _saved = ()
     _hooks = None
     _retained = None
@@ -163,7 +237,6 @@ class Function:
         self.parents = parents
         self.needs_input_grad = [p is not None for p in parents]
         self.input_meta = meta
-        self.attrs = kwargs
         self.scope = scope._current
         if self._to_save is not None:
             self._saved = self._resolve_saved(args, datas, raw, out)
@@ -171,6 +244,14 @@ class Function:
         result = Tensor._make(out, True, self)
         self._output = weakref.ref(result)
         return result
+
+    @property
+    def attrs(self):
+        """The hyper-parameters: the keyword arguments of the call, with the defaults of
+        the forward's keyword-only parameters for those left out."""
+        attrs = self._kwargs
+        missing = [item for item in self._defaults if item[0] not in attrs]
+        return {**attrs, **dict(missing)} if missing else attrs
 
     def _resolve_saved(self, args, datas, raw, out):
         saved = []
@@ -183,7 +264,7 @@ class Function:
                         saved.append(_Saved(a, None, a._vc))
                         break
                 else:
-                    saved.append(Tensor._make(value))
+                    saved.append(value)
             else:
                 saved.append(value)
         return saved
@@ -191,6 +272,7 @@ class Function:
     def _release(self):
         """Free the saved values (after a backward pass without ``retain_graph``)."""
         self._saved = None
+        self._extras = None
 
     @property
     def released(self):
@@ -202,6 +284,16 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
+
+
+def _keyword_defaults(forward):
+    """``(name, default)`` of each keyword-only parameter of ``forward`` that has a
+    default: the hyper-parameters a call may leave out."""
+    return tuple(
+        (p.name, p.default)
+        for p in inspect.signature(forward).parameters.values()
+        if p.kind is p.KEYWORD_ONLY and p.default is not p.empty
+    )
 
 
 class _Saved:
@@ -220,20 +312,53 @@ class _Saved:
             self.version = counter[0]
 
     def unpack(self, node):
+        """The saved tensor, after checking it was not changed in place."""
         if self.tensor is None:
+            self._check_output(node)
             # The output is rebuilt around the saved array rather than kept, so that a
             # node does not hold its own output alive (no reference cycle).
-            alive = node.output()
-            if alive is not None and alive._vc[0] != 0:
-                raise RuntimeError(
-                    f"{node.name}: its output, saved for backward, was modified in place after "
-                    "the forward pass; the gradient would be wrong (clone it before changing it)"
-                )
             return Tensor._make(self.data, True, node)
+        self._check_input(node)
+        return self.tensor
+
+    def unpack_array(self, node):
+        """The saved tensor's array, after the same check."""
+        if self.tensor is None:
+            self._check_output(node)
+            return self.data
+        self._check_input(node)
+        return self.tensor.data
+
+    def _check_output(self, node):
+        alive = node.output()
+        if alive is not None and alive._vc[0] != 0:
+            raise RuntimeError(
+                f"{node.name}: its output, saved for backward, was modified in place after "
+                "the forward pass; the gradient would be wrong (clone it before changing it)"
+            )
+
+    def _check_input(self, node):
         if self.counter[0] != self.version:
             raise RuntimeError(
                 f"{node.name}: an input of shape {tuple(self.tensor.shape)} saved for backward was "
                 f"modified in place (version {self.version} -> {self.counter[0]}) after the forward "
                 "pass; the gradient would be wrong (clone it before changing it)"
             )
-        return self.tensor
+
+
+_NO_EXTRAS = types.SimpleNamespace()
+
+
+def function(cls):
+    """The function form of the op ``cls``: ``exp = function(Exp)`` defines ``exp(input,
+    *args, **kwargs)``, which is ``Exp.apply`` with ``input`` made a Tensor if it is an
+    array, a list or a number. This line, and the name in its module's ``__all__``,
+    is all it takes to export an op."""
+
+    def op(input, *args, **kwargs):
+        return cls.apply(as_tensor(input), *args, **kwargs)
+
+    op.__name__ = op.__qualname__ = cls.name
+    op.__doc__ = cls.__doc__
+    op.__module__ = cls.__module__
+    return op

@@ -1,5 +1,8 @@
 """Switching gradient recording on and off: ``no_grad``, ``enable_grad``, ``is_grad_enabled``."""
+import copy
 import functools
+
+__all__ = ["enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
 
 _enabled = True
 
@@ -27,7 +30,9 @@ class _GradMode:
     def __call__(self, fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with type(self)():
+            # A fresh copy per call (same mode), so nested and recursive calls each
+            # restore their own previous state.
+            with copy.copy(self):
                 return fn(*args, **kwargs)
 
         return wrapper

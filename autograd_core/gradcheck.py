@@ -8,6 +8,8 @@ from .engine import grad
 from .grad_mode import enable_grad, no_grad
 from .tensor import Tensor
 
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
+
 
 class GradcheckError(RuntimeError):
     """Raised when analytical and numerical derivatives disagree."""
@@ -105,8 +107,9 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
 
 def gradgradcheck(func, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
     """Check second derivatives: gradcheck of the function that maps (inputs, v) to the
-    vector-Jacobian product v^T J, computed by backprop with ``create_graph=True``.
-    ``grad_outputs`` (v) are random float64 tensors unless given."""
+    vector-Jacobian product v^T J, computed by backprop with ``create_graph=True`` (the
+    ops' ``backward``), after checking that it equals the one computed without a graph
+    (their ``fast_backward``). ``grad_outputs`` (v) are random float64 tensors unless given."""
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     wrt = _differentiable(inputs)
     outputs = _outputs(func, inputs)
@@ -121,14 +124,26 @@ def gradgradcheck(func, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-
 
     def first_derivative(*args):
         with enable_grad():
-            return _vector_jacobian(args)
+            return _vector_jacobian(args, create_graph=True)
 
-    def _vector_jacobian(args):
+    def _vector_jacobian(args, create_graph):
         outs = [o for o in _outputs(func, args[:n]) if o.requires_grad]
         chosen = [a for a in args[:n] if isinstance(a, Tensor) and a.requires_grad]
-        grads = grad(outs, chosen, list(args[n:]), create_graph=True, allow_unused=True)
+        grads = grad(outs, chosen, list(args[n:]), create_graph=create_graph, allow_unused=True)
         return tuple(
             g if g is not None else Tensor(np.zeros(t.shape, dtype=t.dtype)) for g, t in zip(grads, chosen)
         )
 
-    return gradcheck(first_derivative, inputs + tuple(grad_outputs), eps, atol, rtol, raise_exception)
+    # The ops' Tensor backward (the definition, differentiated here) must give what their
+    # fast_backward gives when no graph is built.
+    args = inputs + tuple(grad_outputs)
+    for j, (defined, fast) in enumerate(zip(first_derivative(*args), _vector_jacobian(args, create_graph=False))):
+        if not np.allclose(defined.data, fast.data, atol=atol, rtol=rtol):
+            message = (
+                f"gradgradcheck: backward and fast_backward disagree on the gradient of input {j} "
+                f"(largest difference {np.max(np.abs(defined.data - fast.data)):.3g})"
+            )
+            if raise_exception:
+                raise GradcheckError(message)
+            return False
+    return gradcheck(first_derivative, args, eps, atol, rtol, raise_exception)

@@ -4,7 +4,10 @@ import string
 
 import numpy as np
 
+from .arguments import as_tensor
 from .function import Function
+
+__all__ = ["einsum", "linear", "matmul"]
 
 
 class MatMul(Function):
@@ -30,21 +33,27 @@ class MatMul(Function):
         return np.matmul(a, b)
 
     def backward(self, grad):
-        a, b = self.saved_tensors
-        a2 = a.unsqueeze(0) if a.ndim == 1 else a
-        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        return self.vjp(grad, *self.saved_tensors)
+
+    def fast_backward(self, grad):
+        return self.vjp(grad, *self.saved_arrays)
+
+    def vjp(self, grad, a, b):
+        """The gradients, from Tensors or arrays alike (both have these methods)."""
+        a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
+        b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
         # Put back the dimensions that 1-D operands dropped from the output.
         if a.ndim == 1:
-            grad = grad.unsqueeze(-2) if b.ndim > 1 else grad.reshape(1)
+            grad = grad.reshape(grad.shape[:-1] + (1,) + grad.shape[-1:]) if b.ndim > 1 else grad.reshape(1)
         if b.ndim == 1:
-            grad = grad.unsqueeze(-1)
+            grad = grad.reshape(grad.shape + (1,))
         grad_a = grad_b = None
         if self.needs_input_grad[0]:
-            grad_a = grad @ b2.transpose(-1, -2)
+            grad_a = grad @ b2.swapaxes(-1, -2)
             if a.ndim == 1:
                 grad_a = grad_a.reshape(grad_a.shape[:-2] + grad_a.shape[-1:])
         if self.needs_input_grad[1]:
-            grad_b = a2.transpose(-1, -2) @ grad
+            grad_b = a2.swapaxes(-1, -2) @ grad
             if b.ndim == 1:
                 grad_b = grad_b.reshape(grad_b.shape[:-1])
         return grad_a, grad_b
@@ -67,15 +76,27 @@ class Linear(Function):
         return out
 
     def backward(self, grad):
-        x, weight = self.saved_tensors
-        grad_x = grad @ weight if self.needs_input_grad[0] else None
+        return self.vjp(grad, *self.saved_tensors)
+
+    def fast_backward(self, grad):
+        return self.vjp(grad, *self.saved_arrays)
+
+    def vjp(self, grad, x, weight):
+        """The gradients, from Tensors or arrays alike."""
+        needed = self.needs_input_grad
+        grad_x = grad @ weight if needed[0] else None
         grad_w = grad_b = None
         flat_grad = grad.reshape(-1, grad.shape[-1])
-        if self.needs_input_grad[1]:
+        if needed[1]:
             grad_w = flat_grad.T @ x.reshape(-1, x.shape[-1])
-        if len(self.needs_input_grad) > 2 and self.needs_input_grad[2]:
-            grad_b = flat_grad.sum(dim=0)
-        return (grad_x, grad_w, grad_b)[: len(self.needs_input_grad)]
+        if len(needed) > 2 and needed[2]:
+            grad_b = flat_grad.sum(axis=0)
+        return (grad_x, grad_w, grad_b)[: len(needed)]
+
+
+def matmul(input, other):
+    """``input @ other`` with NumPy's rules (1-D operands promoted, batch dimensions broadcast)."""
+    return MatMul.apply(as_tensor(input), other)
 
 
 def linear(x, weight, bias=None):
@@ -90,25 +111,25 @@ class Einsum(Function):
     the einsum of the output gradient with the other operands."""
 
     def forward(self, *operands, equation):
-        self.inputs, self.output_letters = _parse_einsum(equation, operands)
-        self.shapes = [np.shape(o) for o in operands]
-        self.save_for_backward(*operands)
-        spec = ",".join(self.inputs) + "->" + self.output_letters
+        inputs, output = _parse_einsum(equation, operands)
+        self.save_for_backward(*operands, letters=(inputs, output))
+        spec = ",".join(inputs) + "->" + output
         return np.einsum(spec, *operands, optimize=len(operands) > 2)
 
     def backward(self, grad):
         operands = self.saved_tensors
+        inputs, output_letters = self.saved.letters
         sizes = {}
-        for letters, shape in zip(self.inputs, self.shapes):
-            sizes.update(zip(letters, shape))
+        for letters, operand in zip(inputs, operands):
+            sizes.update(zip(letters, operand.shape))
         grads = []
-        for i, letters in enumerate(self.inputs):
+        for i, letters in enumerate(inputs):
             if not self.needs_input_grad[i]:
                 grads.append(None)
                 continue
             # A repeated letter ('ii') reads a diagonal: get the gradient of the diagonal first.
             distinct = "".join(dict.fromkeys(letters))
-            others = [self.output_letters] + [s for j, s in enumerate(self.inputs) if j != i]
+            others = [output_letters] + [s for j, s in enumerate(inputs) if j != i]
             available = set("".join(others))
             # Letters only this operand has were summed away: broadcast the gradient back.
             reachable = "".join(c for c in distinct if c in available)

@@ -10,8 +10,9 @@ multiply-subtract.
 """
 import numpy as np
 
-from . import grad_mode
 from .function import Function
+
+__all__ = ["CrossEntropy", "class_target_weights"]
 
 
 def class_target_weights(
@@ -63,7 +64,7 @@ class CrossEntropy(Function):
     loss_i = -sum_c q_ic log softmax(x_i)_c,  dloss_i/dx_i = sum_c(q_ic) softmax(x_i) - q_i
     """
 
-    def forward(self, logits, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    def forward(self, logits, target, *, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         if logits.ndim < 2 or np.shape(target) != logits.shape[:1] + logits.shape[2:]:
             raise ValueError(
                 f"cross_entropy: input of shape {logits.shape} needs class-index targets of shape "
@@ -79,29 +80,33 @@ class CrossEntropy(Function):
         total = exp.sum(axis=1, keepdims=True)
         log_probs = shifted - np.log(total)
         losses = -(q * log_probs).sum(axis=1)
-        self.reduction = reduction
         if reduction == "none":
             out = losses
         else:
             out = np.asarray(losses.sum(), dtype=logits.dtype)
             if reduction == "mean":
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    self.denominator = sample_weight.sum()
-                    out = out / self.denominator
-        if self._recording:
+                    out = out / sample_weight.sum()
+        if self.recording:
             exp /= total
-            self.save_for_backward(logits, exp, q, q.sum(axis=1, keepdims=True))
+            self.save_for_backward(logits, q, probs=exp, q_sum=q.sum(axis=1, keepdims=True), count=sample_weight.sum())
         return out
 
     def backward(self, grad):
-        logits, probs, q, q_sum = self.saved_tensors
-        if grad_mode.is_grad_enabled():
-            # create_graph: the softmax must be a differentiable function of the logits
-            # (for second derivatives), not the constant kept from forward.
-            probs = logits.softmax(dim=1)
-        delta = probs * q_sum - q
-        if self.reduction == "none":
-            return delta * grad.unsqueeze(1), None
-        if self.reduction == "mean":
-            grad = grad / self.denominator
-        return delta * grad, None
+        logits, q = self.saved_tensors
+        # The softmax as a differentiable function of the logits (for second derivatives),
+        # not the constant kept from forward.
+        return self._scaled(logits.softmax(dim=1) * self.saved.q_sum - q, grad), None
+
+    def fast_backward(self, grad):
+        return self._scaled(self.saved.probs * self.saved.q_sum - self.saved_arrays[1], grad), None
+
+    def _scaled(self, delta, grad):
+        """dL/dlogits from the per-sample gradient ``delta`` and dL/dloss."""
+        reduction = self.attrs["reduction"]
+        if reduction == "none":
+            return delta * grad.reshape(grad.shape[:1] + (1,) + grad.shape[1:])
+        if reduction == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                grad = grad / self.saved.count
+        return delta * grad

@@ -17,8 +17,11 @@ import numpy as np
 
 from .function import Function
 from .shape import pad as pad_tensor
+from .arguments import as_tensor, as_tuple
 from .tensor import Tensor
-from .windows import add_windows, as_tuple, check_input, filled, interior, output_size, pad, sum_windows, windows
+from .windows import add_windows, check_input, filled, interior, output_size, pad, sum_windows, windows
+
+__all__ = ["adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d"]
 
 
 def _geometry(spatial, kernel, stride, padding, dilation, ceil_mode):
@@ -73,22 +76,67 @@ def _argmax_index(winner, kernel_size, stride, dilation, padded):
     return offset_position[winner] + start
 
 
+def _padded_plane(spatial, pads):
+    return tuple(n + before + after for n, (before, after) in zip(spatial, pads))
+
+
+def _argmax_positions(winner, input_shape, kernel_size, stride, padding, dilation, ceil_mode):
+    """For each window, its arg-max's position in the flattened padded input plane, and
+    the padding ((before, after) per dimension) of that plane."""
+    _, pads = _geometry(input_shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
+    padded = _padded_plane(input_shape[2:], pads)
+    return _argmax_index(winner, kernel_size, stride, dilation, padded), pads
+
+
+def _flat_positions(index, input_shape, pads):
+    """``index`` (positions in each padded plane) as positions in the whole padded input."""
+    padded = input_shape[:2] + _padded_plane(input_shape[2:], pads)
+    planes, plane_size = math.prod(padded[:2]), math.prod(padded[2:])
+    return (index.reshape(planes, -1) + np.arange(0, planes * plane_size, plane_size)[:, None]).ravel()
+
+
+def _scatter(grad, flat, input_shape, pads, disjoint):
+    """dL/dout added onto the arg-max positions ``flat`` of a zero padded input, cropped."""
+    padded = input_shape[:2] + _padded_plane(input_shape[2:], pads)
+    size = math.prod(padded)
+    if disjoint:
+        out = np.zeros(size, dtype=grad.dtype)
+        out[flat] = grad.ravel()
+    else:
+        out = np.bincount(flat, weights=grad.ravel(), minlength=size).astype(grad.dtype)
+    return out.reshape(padded)[interior(input_shape[2:], pads)]
+
+
 class MaxPool(Function):
     """out[n, c, p] = max over the window at p; dL/dx routes to the arg-max only."""
 
-    def forward(self, x, *, kernel_size, stride, padding, dilation, ceil_mode):
-        self.input_shape = x.shape
-        # The arg-max is only needed for a backward pass: skipped under no_grad.
-        best, self.winner = _max_and_winner(x, kernel_size, stride, padding, dilation, ceil_mode, self._recording)
-        return best
+    def forward(self, x, *, kernel_size, stride, padding, dilation, ceil_mode, return_indices=False):
+        # The arg-max is only needed for a backward pass or the indices: else skipped.
+        hyper = dict(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode)
+        best, winner = _max_and_winner(x, keep_winner=self.recording or return_indices, **hyper)
+        self.save_for_backward(winner=winner)
+        if not return_indices:
+            return best
+        index, pads = _argmax_positions(winner, x.shape, **hyper)
+        index = np.unravel_index(index, _padded_plane(x.shape[2:], pads))
+        # An arg-max lands in the padding only if a whole window is -inf; keep it inside.
+        coordinates = [np.clip(i - p, 0, n - 1) for i, p, n in zip(index, padding, x.shape[2:])]
+        return best, np.ravel_multi_index(coordinates, x.shape[2:]).astype(np.int64)
+
+    def _routing(self):
+        a = {name: value for name, value in self.attrs.items() if name != "return_indices"}
+        input_shape = self.input_meta[0][0]
+        index, pads = _argmax_positions(self.saved.winner, input_shape, **a)
+        disjoint = all(s >= d * (k - 1) + 1 for k, s, d in zip(a["kernel_size"], a["stride"], a["dilation"]))
+        return index, input_shape, pads, disjoint
 
     def backward(self, grad):
-        a = self.attrs
-        _, pads = _geometry(self.input_shape[2:], a["kernel_size"], a["stride"], a["padding"], a["dilation"], a["ceil_mode"])
-        padded = tuple(n + before + after for n, (before, after) in zip(self.input_shape[2:], pads))
-        index = _argmax_index(self.winner, a["kernel_size"], a["stride"], a["dilation"], padded)
-        disjoint = all(s >= d * (k - 1) + 1 for k, s, d in zip(a["kernel_size"], a["stride"], a["dilation"]))
-        return MaxPoolGrad.apply(grad, index=index, input_shape=self.input_shape, padding=pads, disjoint=disjoint)
+        index, input_shape, pads, disjoint = self._routing()
+        return MaxPoolGrad.apply(grad, index=index, input_shape=input_shape, padding=pads, disjoint=disjoint)
+
+    def fast_backward(self, grad):
+        index, input_shape, pads, disjoint = self._routing()
+        return _scatter(grad, _flat_positions(index, input_shape, pads), input_shape, pads, disjoint)
 
 
 class MaxPoolGrad(Function):
@@ -97,21 +145,14 @@ class MaxPoolGrad(Function):
     positions."""
 
     def forward(self, grad, *, index, input_shape, padding, disjoint):
-        padded = input_shape[:2] + tuple(n + before + after for n, (before, after) in zip(input_shape[2:], padding))
-        planes, plane_size = math.prod(padded[:2]), math.prod(padded[2:])
-        self.flat = (index.reshape(planes, -1) + np.arange(0, planes * plane_size, plane_size)[:, None]).ravel()
-        self.grad_shape = grad.shape
-        if disjoint:
-            out = np.zeros(planes * plane_size, dtype=grad.dtype)
-            out[self.flat] = grad.ravel()
-        else:
-            out = np.bincount(self.flat, weights=grad.ravel(), minlength=planes * plane_size).astype(grad.dtype)
-        return out.reshape(padded)[interior(input_shape[2:], padding)]
+        flat = _flat_positions(index, input_shape, padding)
+        self.save_for_backward(flat=flat)
+        return _scatter(grad, flat, input_shape, padding, disjoint)
 
     def backward(self, grad_input):
         widths = [w for before, after in reversed(self.attrs["padding"]) for w in (before, after)]
         padded = pad_tensor(grad_input, widths) if any(widths) else grad_input
-        return padded.reshape(-1)[self.flat].reshape(self.grad_shape)
+        return padded.reshape(-1)[self.saved.flat].reshape(self.input_meta[0][0])
 
 
 def _divisor(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, dtype):
@@ -128,11 +169,22 @@ def _divisor(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad
     return sum_windows(mask, kernel_size, stride, ones, out)
 
 
+def _avg_pool_grad(grad, input_shape, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    """dL/dout spread evenly over each window, on arrays: average pooling's adjoint."""
+    spatial, nd = input_shape[2:], len(kernel_size)
+    ones = (1,) * nd
+    out, pads = _geometry(spatial, kernel_size, stride, padding, ones, ceil_mode)
+    share = grad / _divisor(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, grad.dtype)
+    pieces = np.broadcast_to(share.reshape(share.shape[:2] + ones + out), share.shape[:2] + tuple(kernel_size) + out)
+    target = filled(input_shape[:2] + _padded_plane(spatial, pads), share.dtype)
+    add_windows(target, pieces, stride, ones)
+    return target[interior(spatial, pads)]
+
+
 class AvgPool(Function):
     """out[n, c, p] = sum over the window at p / divisor."""
 
     def forward(self, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
-        self.input_shape = x.shape
         ones = (1,) * len(kernel_size)
         out, pads = _geometry(x.shape[2:], kernel_size, stride, padding, ones, ceil_mode)
         total = sum_windows(pad(x, pads), kernel_size, stride, ones, out)
@@ -140,23 +192,18 @@ class AvgPool(Function):
         return np.divide(total, divisor, out=total, casting="unsafe")
 
     def backward(self, grad):
-        return AvgPoolGrad.apply(grad, input_shape=self.input_shape, **self.attrs)
+        return AvgPoolGrad.apply(grad, input_shape=self.input_meta[0][0], **self.attrs)
+
+    def fast_backward(self, grad):
+        return _avg_pool_grad(grad, self.input_meta[0][0], **self.attrs)
 
 
 class AvgPoolGrad(Function):
     """Spread dL/dout evenly over each window: average pooling's backward (its adjoint).
     Linear; its own backward is average pooling."""
 
-    def forward(self, grad, *, input_shape, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
-        spatial, nd = input_shape[2:], len(kernel_size)
-        ones = (1,) * nd
-        out, pads = _geometry(spatial, kernel_size, stride, padding, ones, ceil_mode)
-        share = grad / _divisor(spatial, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, grad.dtype)
-        pieces = np.broadcast_to(share.reshape(share.shape[:2] + ones + out), share.shape[:2] + tuple(kernel_size) + out)
-        padded = tuple(n + before + after for n, (before, after) in zip(spatial, pads))
-        target = filled(input_shape[:2] + padded, share.dtype)
-        add_windows(target, pieces, stride, ones)
-        return target[interior(spatial, pads)]
+    def forward(self, grad, *, input_shape, **hyper):
+        return _avg_pool_grad(grad, input_shape, **hyper)
 
     def backward(self, grad_input):
         attrs = {name: value for name, value in self.attrs.items() if name != "input_shape"}
@@ -165,7 +212,7 @@ class AvgPoolGrad(Function):
 
 def _pool_arguments(op, nd, x, kernel_size, stride, padding, dilation):
     """Check the input and normalise the window arguments to tuples of ``nd`` ints."""
-    x = x if isinstance(x, Tensor) else Tensor(x)
+    x = as_tensor(x)
     check_input(op, x, nd)
     kernel_size = as_tuple(kernel_size, nd, op, "kernel_size")
     stride = kernel_size if stride is None or stride == () or stride == [] else as_tuple(stride, nd, op, "stride")
@@ -199,18 +246,11 @@ def _max_pool(op, nd, x, kernel_size, stride, padding, dilation, ceil_mode, retu
     hyper = dict(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=bool(ceil_mode))
     out, _ = _geometry(x.shape[-nd:], kernel_size, stride, padding, dilation, ceil_mode)
     _check_output(op, x, out)
-    values = _batched(x, nd, lambda batch: MaxPool.apply(batch, **hyper))
     if not return_indices:
-        return values
-    batch = x.data if x.ndim == nd + 2 else x.data[None]
-    _, winner = _max_and_winner(batch, keep_winner=True, **hyper)
-    _, pads = _geometry(batch.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
-    padded = tuple(n + before + after for n, (before, after) in zip(batch.shape[2:], pads))
-    index = np.unravel_index(_argmax_index(winner, kernel_size, stride, dilation, padded), padded)
-    # An arg-max lands in the padding only if a whole window is -inf; keep it inside.
-    coordinates = [np.clip(i - p, 0, n - 1) for i, p, n in zip(index, padding, batch.shape[2:])]
-    indices = np.ravel_multi_index(coordinates, batch.shape[2:]).astype(np.int64)
-    return values, Tensor(indices if x.ndim == nd + 2 else indices[0])
+        return _batched(x, nd, lambda batch: MaxPool.apply(batch, **hyper))
+    batched = x.ndim == nd + 2
+    values, indices = MaxPool.apply(x if batched else x.unsqueeze(0), return_indices=True, **hyper)
+    return (values, indices) if batched else (values.squeeze(0), indices.squeeze(0))
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -278,7 +318,7 @@ def adaptive_avg_pool2d(input, output_size):
     dimension. Window i along a dimension of size n covers floor(i n / o) to
     ceil((i + 1) n / o) - 1; the windows are separable, so this is A_h^T @ x @ A_w with
     two constant averaging matrices (and its gradient comes from matmul's)."""
-    x = input if isinstance(input, Tensor) else Tensor(input)
+    x = as_tensor(input)
     check_input("adaptive_avg_pool2d", x, 2)
     sizes = (output_size, output_size) if output_size is None or isinstance(output_size, (int, np.integer)) else tuple(output_size)
     if len(sizes) != 2:

@@ -20,25 +20,27 @@ The equations (the ``reference`` methods spell them out with primitive Tensor op
 
 Gate blocks are stacked in PyTorch's order (LSTM i, f, g, o; GRU r, z, n), so weights
 converted from PyTorch work unchanged. The state is ``h`` of shape (batch, hidden), and
-for the LSTM ``h`` and ``c`` stacked, shape (2, batch, hidden). An optional boolean
-``mask`` of shape (batch, 1) marks the rows that take the step; the other rows keep their
-state (the padded steps of shorter sequences in a batch).
+for the LSTM ``h`` and ``c`` stacked, shape (2, batch, hidden). ``x_gates`` and the
+boolean ``mask`` are positional inputs that get no gradient: the precomputed input part of
+the gates, and the (batch, 1) rows that take the step (the other rows keep their state:
+the padded steps of shorter sequences in a batch).
 
-The fast backward uses arrays saved by the forward, which are constants to the graph. When
-a graph of the backward itself is wanted (``create_graph=True``, for second derivatives),
-the backward instead differentiates the ``reference`` form, so higher derivatives stay exact.
+``fast_backward`` works on the arrays the forward saved (the gate activations), which are
+constants to the graph. ``backward``, the definition, recomputes the gates from the saved
+inputs with Tensor ops and writes the same gradients with them, so that derivatives of
+any order are exact.
 """
 import functools
 
 import numpy as np
 
-from . import grad_mode
 from .elementwise import where
-from .engine import grad as _grad
 from .function import Function
 from .linalg import linear
-from .shape import stack
+from .shape import cat, stack
 from .tensor import Tensor
+
+__all__ = ["gru_step", "input_gates", "lstm_step", "rnn_step"]
 
 
 def _blocks(array, count):
@@ -104,7 +106,9 @@ def _keep_masked(new_state, state, mask):
 class RecurrentStep(Function):
     """Base of the fused steps: the two affine maps that feed the gates, masking, and the
     weight gradients. A subclass supplies the cell's nonlinear part: ``cell`` (forward on
-    arrays), ``cell_backward`` (its gradients on arrays) and ``reference`` (Tensor ops)."""
+    arrays, returning the new state and the activations its backward needs),
+    ``cell_backward`` (its gradients on arrays), ``cell_vjp`` (the same with Tensor ops)
+    and ``reference`` (the step in primitive Tensor ops)."""
 
     gates = 1
     state_dims = 2
@@ -114,11 +118,10 @@ class RecurrentStep(Function):
         if x_gates is None:
             x_gates = _affine(x, w_ih, b_ih)
         h_gates = _affine(self.hidden(state), w_hh, b_hh)
-        new_state = self.cell(x_gates, h_gates, state, **options)
-        self.mask = mask
+        new_state, activations = self.cell(x_gates, h_gates, state, **options)
         if mask is not None:
             new_state = np.where(mask, new_state, state)
-        self.save_for_backward(x, state, w_ih, w_hh, b_ih, b_hh)
+        self.save_for_backward(x, state, w_ih, w_hh, b_ih, b_hh, mask=mask, activations=activations)
         return new_state
 
     @staticmethod
@@ -146,45 +149,55 @@ class RecurrentStep(Function):
         if mask is not None and mask.shape != (x.shape[0], 1):
             raise ValueError(f"{self.name}: mask of shape {mask.shape}; expected {(x.shape[0], 1)}")
 
+    def _options(self):
+        return {k: v for k, v in self.attrs.items() if k not in ("x_gates", "mask")}
+
     def backward(self, grad):
         x, state, w_ih, w_hh, b_ih, b_hh = self.saved_tensors
-        if grad_mode.is_grad_enabled():
-            return self._reference_backward(grad, (x, state, w_ih, w_hh, b_ih, b_hh))
-        g = grad.data
-        if self.mask is not None:
-            g = g * self.mask
-        d_x_gates, d_h_gates, d_state = self.cell_backward(g, state.data)
-        need_x, need_state, need_w_ih, need_w_hh = self.needs_input_grad[:4]
-        need_b_ih, need_b_hh = self.needs_input_grad[4:]
-        grads = [None] * 6
-        if need_x:
-            grads[0] = d_x_gates @ w_ih.data
-        if need_state:
-            d_h = d_h_gates @ w_hh.data
+        mask = self.saved.mask
+        g = grad if mask is None else grad * mask
+        pre_x = linear(x, w_ih, b_ih)
+        pre_h = linear(self.hidden(state), w_hh, b_hh)
+        d_x_gates, d_h_gates, d_rest = self.cell_vjp(g, pre_x, pre_h, state, **self._options())
+        d_state = self.state_grad(d_h_gates @ w_hh, d_rest)
+        if mask is not None:
+            d_state = where(mask, d_state, grad)
+        return self._input_grads(d_x_gates, d_h_gates, d_state, x, state, w_ih)
+
+    def fast_backward(self, grad):
+        x, state, w_ih, w_hh, b_ih, b_hh = self.saved_arrays
+        mask = self.saved.mask
+        g = grad if mask is None else grad * mask
+        d_x_gates, d_h_gates, d_state = self.cell_backward(g, state, *self.saved.activations)
+        d_h = d_h_gates @ w_hh if self.needs_input_grad[1] else None
+        if d_h is not None:
             if d_state is None:
                 d_state = d_h
             else:
                 self.hidden(d_state)[...] += d_h
-            if self.mask is not None:
-                d_state = np.where(self.mask, d_state, grad.data)
-            grads[1] = d_state
-        if need_w_ih:
-            grads[2] = d_x_gates.T @ x.data
-        if need_w_hh:
-            grads[3] = d_h_gates.T @ self.hidden(state.data)
-        if need_b_ih:
-            grads[4] = d_x_gates.sum(axis=0)
-        if need_b_hh:
-            grads[5] = d_h_gates.sum(axis=0)
-        return tuple(None if g is None else Tensor._make(g) for g in grads)
+            if mask is not None:
+                d_state = np.where(mask, d_state, grad)
+        return self._input_grads(d_x_gates, d_h_gates, d_state, x, state, w_ih)
 
-    def _reference_backward(self, grad, inputs):
-        """The gradients as a differentiable graph: backprop through ``reference``."""
-        wanted = [t for t, need in zip(inputs, self.needs_input_grad) if need]
-        options = {k: v for k, v in self.attrs.items() if k not in ("x_gates", "mask")}
-        out = self.reference(*inputs, mask=self.mask, **options)
-        grads = iter(_grad(out, wanted, grad, create_graph=True, allow_unused=True))
-        return tuple(next(grads) if need else None for need in self.needs_input_grad)
+    def _input_grads(self, d_x_gates, d_h_gates, d_state, x, state, w_ih):
+        """The gradients of the inputs (None for x_gates and mask), from those of the gate
+        pre-activations and of the state: Tensors or arrays alike."""
+        need = self.needs_input_grad
+        grads = [
+            d_x_gates @ w_ih if need[0] else None,
+            d_state if need[1] else None,
+            d_x_gates.T @ x if need[2] else None,
+            d_h_gates.T @ self.hidden(state) if need[3] else None,
+            d_x_gates.sum(axis=0) if len(need) > 4 and need[4] else None,
+            d_h_gates.sum(axis=0) if len(need) > 5 and need[5] else None,
+        ]
+        return tuple(grads[: len(need)]) + (None,) * (len(need) - 6)
+
+    @staticmethod
+    def state_grad(d_h, d_rest):
+        """dL/d(state) from the gradient reaching ``h`` through the hidden gates and the
+        cell's own part ``d_rest`` (Tensor ops)."""
+        return d_h if d_rest is None else d_h + d_rest
 
 
 class RNNStep(RecurrentStep):
@@ -196,17 +209,26 @@ class RNNStep(RecurrentStep):
         pre = h_gates
         pre += x_gates
         if nonlinearity == "tanh":
-            self.slope = None
-            self.h_new = np.tanh(pre, out=pre)
-        elif nonlinearity == "relu":
-            self.slope = pre > 0
-            self.h_new = np.maximum(pre, 0, out=pre)
-        else:
-            raise ValueError(f"rnn_step: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        return self.h_new
+            h_new = np.tanh(pre, out=pre)
+            return h_new, (h_new, None)
+        if nonlinearity == "relu":
+            slope = pre > 0
+            return np.maximum(pre, 0, out=pre), (None, slope)
+        raise ValueError(f"rnn_step: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
 
-    def cell_backward(self, g, state):
-        d_pre = g * (1 - self.h_new * self.h_new) if self.slope is None else g * self.slope
+    @staticmethod
+    def cell_backward(g, state, h_new, slope):
+        d_pre = g * (1 - h_new * h_new) if slope is None else g * slope
+        return d_pre, d_pre, None
+
+    @staticmethod
+    def cell_vjp(g, pre_x, pre_h, state, nonlinearity="tanh"):
+        pre = pre_x + pre_h
+        if nonlinearity == "tanh":
+            h_new = pre.tanh()
+            d_pre = g * (1 - h_new * h_new)
+        else:
+            d_pre = g * (pre.data > 0)
         return d_pre, d_pre, None
 
     @staticmethod
@@ -238,30 +260,48 @@ class LSTMStep(RecurrentStep):
         h_new, c_new = new_state
         np.multiply(f, state[1], out=c_new)
         c_new += i * g
-        self.act = act
-        self.tanh_c = np.tanh(c_new)
-        np.multiply(o, self.tanh_c, out=h_new)
-        return new_state
+        tanh_c = np.tanh(c_new)
+        np.multiply(o, tanh_c, out=h_new)
+        return new_state, (act, tanh_c)
 
-    def cell_backward(self, g, state):
+    def cell_backward(self, g, state, act, tanh_c):
         d_h, d_c = g
-        i, f, gg, o = _blocks(self.act, 4)
+        i, f, gg, o = _blocks(act, 4)
         # dL/dc' collects the direct path and the one through h' = o tanh(c').
         d_c_total = d_h * o
-        d_c_total *= 1 - self.tanh_c * self.tanh_c
+        d_c_total *= 1 - tanh_c * tanh_c
         d_c_total += d_c
-        d_act = np.empty_like(self.act)
+        d_act = np.empty_like(act)
         d_i, d_f, d_g, d_o = _blocks(d_act, 4)
         np.multiply(d_c_total, gg, out=d_i)
         np.multiply(d_c_total, state[1], out=d_f)
         np.multiply(d_c_total, i, out=d_g)
-        np.multiply(d_h, self.tanh_c, out=d_o)
+        np.multiply(d_h, tanh_c, out=d_o)
         d_pre = d_act
-        d_pre *= _activation_slope(self.act, self.pattern)
+        d_pre *= _activation_slope(act, self.pattern)
         d_state = np.empty_like(d_pre, shape=state.shape)
         d_state[0] = 0
         np.multiply(d_c_total, f, out=d_state[1])
         return d_pre, d_pre, d_state
+
+    @staticmethod
+    def cell_vjp(g, pre_x, pre_h, state):
+        i, f, gg, o = (pre_x + pre_h).split(state.shape[-1], dim=1)
+        i, f, gg, o = i.sigmoid(), f.sigmoid(), gg.tanh(), o.sigmoid()
+        c = state[1]
+        tanh_c = (f * c + i * gg).tanh()
+        d_h, d_c = g[0], g[1]
+        d_c_total = d_h * o * (1 - tanh_c * tanh_c) + d_c
+        d_pre = cat(
+            [d_c_total * gg * i * (1 - i), d_c_total * c * f * (1 - f), d_c_total * i * (1 - gg * gg),
+             d_h * tanh_c * o * (1 - o)],
+            dim=1,
+        )
+        return d_pre, d_pre, d_c_total * f
+
+    @staticmethod
+    def state_grad(d_h, d_c):
+        return stack([d_h, d_c])
 
     @staticmethod
     def reference(x, state, w_ih, w_hh, b_ih=None, b_hh=None, mask=None):
@@ -290,25 +330,36 @@ class GRUStep(RecurrentStep):
         n = r * h_n
         n += x_gates[:, 2 * hidden_size :]
         np.tanh(n, out=n)
-        self.rz, self.n, self.h_n = rz, n, h_n
         h_new = state - n
         h_new *= z
         h_new += n
-        return h_new
+        return h_new, (rz, n, h_n)
 
-    def cell_backward(self, g, state):
-        r, z = _blocks(self.rz, 2)
+    def cell_backward(self, g, state, rz, n, h_n):
+        r, z = _blocks(rz, 2)
         hidden_size = state.shape[1]
-        d_x_gates = np.empty_like(self.rz, shape=(g.shape[0], 3 * hidden_size))
+        d_x_gates = np.empty_like(rz, shape=(g.shape[0], 3 * hidden_size))
         d_r, d_z, d_n_pre = _blocks(d_x_gates, 3)
         np.multiply(g, 1 - z, out=d_n_pre)
-        d_n_pre *= 1 - self.n * self.n
-        np.multiply(d_n_pre, self.h_n, out=d_r)
-        np.multiply(g, state - self.n, out=d_z)
-        d_x_gates[:, : 2 * hidden_size] *= _activation_slope(self.rz, self.pattern)
+        d_n_pre *= 1 - n * n
+        np.multiply(d_n_pre, h_n, out=d_r)
+        np.multiply(g, state - n, out=d_z)
+        d_x_gates[:, : 2 * hidden_size] *= _activation_slope(rz, self.pattern)
         d_h_gates = d_x_gates.copy()
         d_h_gates[:, 2 * hidden_size :] *= r
         return d_x_gates, d_h_gates, g * z
+
+    @staticmethod
+    def cell_vjp(g, pre_x, pre_h, state):
+        hidden_size = state.shape[-1]
+        x_r, x_z, x_n = pre_x.split(hidden_size, dim=1)
+        h_r, h_z, h_n = pre_h.split(hidden_size, dim=1)
+        r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
+        n = (x_n + r * h_n).tanh()
+        d_n_pre = g * (1 - z) * (1 - n * n)
+        d_r = d_n_pre * h_n * r * (1 - r)
+        d_z = g * (state - n) * z * (1 - z)
+        return cat([d_r, d_z, d_n_pre], dim=1), cat([d_r, d_z, d_n_pre * r], dim=1), g * z
 
     @staticmethod
     def reference(x, state, w_ih, w_hh, b_ih=None, b_hh=None, mask=None):
@@ -321,14 +372,14 @@ class GRUStep(RecurrentStep):
 
 def rnn_step(x, state, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh", x_gates=None, mask=None):
     """One step of a vanilla RNN: the new hidden state (batch, hidden)."""
-    return RNNStep.apply(x, state, w_ih, w_hh, b_ih, b_hh, x_gates=x_gates, mask=mask, nonlinearity=nonlinearity)
+    return RNNStep.apply(x, state, w_ih, w_hh, b_ih, b_hh, x_gates, mask, nonlinearity=nonlinearity)
 
 
 def lstm_step(x, state, w_ih, w_hh, b_ih=None, b_hh=None, x_gates=None, mask=None):
     """One LSTM step: the new state, h' and c' stacked, shape (2, batch, hidden)."""
-    return LSTMStep.apply(x, state, w_ih, w_hh, b_ih, b_hh, x_gates=x_gates, mask=mask)
+    return LSTMStep.apply(x, state, w_ih, w_hh, b_ih, b_hh, x_gates, mask)
 
 
 def gru_step(x, state, w_ih, w_hh, b_ih=None, b_hh=None, x_gates=None, mask=None):
     """One GRU step: the new hidden state (batch, hidden)."""
-    return GRUStep.apply(x, state, w_ih, w_hh, b_ih, b_hh, x_gates=x_gates, mask=mask)
+    return GRUStep.apply(x, state, w_ih, w_hh, b_ih, b_hh, x_gates, mask)

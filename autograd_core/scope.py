@@ -5,6 +5,8 @@ nodes of a layer; the engine itself only records the current path.
 """
 import contextlib
 
+__all__ = ["current_scope", "scope"]
+
 _current = ""
 
 

@@ -6,38 +6,45 @@ view or, for expand, a sum over the broadcast dimensions.
 """
 import numpy as np
 
+from .arguments import as_tensor, normalize_dim, shape_arg
+from .engine import sum_to_shape
 from .function import Function
-from .tensor import Tensor
 
-
-def _normalize_dim(dim, ndim, op):
-    if not -ndim <= dim < ndim:
-        raise IndexError(f"{op}: dimension {dim} is out of range for a tensor with {ndim} dimensions")
-    return dim % ndim
+__all__ = [
+    "cat", "expand", "flatten", "pad", "permute", "reshape", "split", "squeeze", "stack", "swapaxes",
+    "transpose", "unsqueeze",
+]
 
 
 class Reshape(Function):
     shares_storage = True
 
-    def forward(self, x, shape):
-        self.input_shape = x.shape
+    def forward(self, x, *, shape):
         return x.reshape(shape)
 
     def backward(self, grad):
-        return grad.reshape(self.input_shape)
+        return grad.reshape(self.input_meta[0][0])
+
+    fast_backward = backward
 
 
 class Permute(Function):
     shares_storage = True
 
-    def forward(self, x, dims):
+    def forward(self, x, *, dims):
         if sorted(d % max(x.ndim, 1) for d in dims) != list(range(x.ndim)):
             raise ValueError(f"permute: {dims} is not a permutation of the {x.ndim} dimensions")
-        self.inverse = tuple(np.argsort([d % x.ndim for d in dims]))
         return x.transpose(dims)
 
     def backward(self, grad):
-        return grad.permute(*self.inverse)
+        return grad.permute(*self._inverse())
+
+    def fast_backward(self, grad):
+        return grad.transpose(self._inverse())
+
+    def _inverse(self):
+        dims = self.attrs["dims"]
+        return tuple(np.argsort([d % len(dims) for d in dims]))
 
 
 class Expand(Function):
@@ -45,20 +52,19 @@ class Expand(Function):
 
     shares_storage = True
 
-    def forward(self, x, shape):
+    def forward(self, x, *, shape):
         lead = len(shape) - x.ndim
         if lead < 0:
             raise ValueError(f"expand: cannot expand shape {x.shape} to fewer dimensions {shape}")
         if -1 in shape[:lead]:
             raise ValueError(f"expand: -1 cannot size a new leading dimension in {shape} (shape {x.shape})")
         shape = tuple(x.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
-        self.input_shape = x.shape
         return np.broadcast_to(x, shape)
 
     def backward(self, grad):
-        from .engine import sum_to_shape
+        return sum_to_shape(grad, self.input_meta[0][0], self.name)
 
-        return sum_to_shape(grad, self.input_shape, self.name)
+    fast_backward = backward
 
 
 class Cat(Function):
@@ -67,36 +73,58 @@ class Cat(Function):
     def forward(self, *arrays, dim=0):
         if not arrays:
             raise ValueError("cat: expected a non-empty sequence of tensors")
-        self.dim = _normalize_dim(dim, arrays[0].ndim, self.name)
-        self.sizes = [a.shape[self.dim] for a in arrays]
-        return np.concatenate(arrays, axis=self.dim)
+        axis = normalize_dim(dim, arrays[0].ndim, self.name)
+        self.save_for_backward(sizes=[a.shape[axis] for a in arrays])
+        return np.concatenate(arrays, axis=axis)
 
     def backward(self, grad):
+        axis = normalize_dim(self.attrs["dim"], grad.ndim, self.name)
         pieces = []
         start = 0
-        for size, needed in zip(self.sizes, self.needs_input_grad):
-            index = (slice(None),) * self.dim + (slice(start, start + size),)
+        for size, needed in zip(self.saved.sizes, self.needs_input_grad):
+            index = (slice(None),) * axis + (slice(start, start + size),)
             pieces.append(grad[index] if needed else None)
             start += size
         return tuple(pieces)
+
+    fast_backward = backward
 
 
 class ConstantPad(Function):
     """Pad with a constant; backward crops the gradient back."""
 
-    def forward(self, x, widths, value=0.0):
-        self.crop = tuple(slice(before, before + n) for (before, _), n in zip(widths, x.shape))
+    def forward(self, x, *, widths, value=0.0):
         return np.pad(x, widths, mode="constant", constant_values=value)
 
     def backward(self, grad):
-        return grad[self.crop]
+        shape = self.input_meta[0][0]
+        return grad[tuple(slice(before, before + n) for (before, _), n in zip(self.attrs["widths"], shape))]
+
+    fast_backward = backward
 
 
-def flatten(x, start_dim=0, end_dim=-1):
+def reshape(input, *shape):
+    """The same elements in ``shape`` (one -1 is inferred); a view when NumPy can make one."""
+    return Reshape.apply(as_tensor(input), shape=shape_arg(shape))
+
+
+def permute(input, *dims):
+    """The dimensions reordered as ``dims`` (a view)."""
+    return Permute.apply(as_tensor(input), dims=shape_arg(dims))
+
+
+def expand(input, *shape):
+    """A broadcast view to ``shape`` (-1 keeps a dimension)."""
+    return Expand.apply(as_tensor(input), shape=shape_arg(shape))
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Dimensions start_dim to end_dim merged into one."""
+    x = as_tensor(input)
     if x.ndim == 0:
         return x.reshape(1)
-    start = _normalize_dim(start_dim, x.ndim, "flatten")
-    end = _normalize_dim(end_dim, x.ndim, "flatten")
+    start = normalize_dim(start_dim, x.ndim, "flatten")
+    end = normalize_dim(end_dim, x.ndim, "flatten")
     if start > end:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     shape = x.shape[:start] + (-1,) + x.shape[end + 1 :]
@@ -105,25 +133,34 @@ def flatten(x, start_dim=0, end_dim=-1):
     return x.reshape(shape)
 
 
-def transpose(x, dim0, dim1):
+def transpose(input, dim0=-2, dim1=-1):
+    """Dimensions ``dim0`` and ``dim1`` swapped (a view)."""
+    x = as_tensor(input)
     if x.ndim < 2 and dim0 in (-2, -1, 0) and dim1 in (-2, -1, 0):
         return x
     dims = list(range(x.ndim))
-    a, b = _normalize_dim(dim0, x.ndim, "transpose"), _normalize_dim(dim1, x.ndim, "transpose")
+    a, b = normalize_dim(dim0, x.ndim, "transpose"), normalize_dim(dim1, x.ndim, "transpose")
     dims[a], dims[b] = dims[b], dims[a]
     return x.permute(*dims)
 
 
-def squeeze(x, dim=None):
+swapaxes = transpose
+
+
+def squeeze(input, dim=None):
+    """Dimensions of size 1 removed (only those of ``dim``, if given)."""
+    x = as_tensor(input)
     if dim is None:
         return x.reshape(tuple(s for s in x.shape if s != 1))
     dims = dim if isinstance(dim, tuple) else (dim,)
-    dims = {_normalize_dim(d, x.ndim, "squeeze") for d in dims}
+    dims = {normalize_dim(d, x.ndim, "squeeze") for d in dims}
     return x.reshape(tuple(s for i, s in enumerate(x.shape) if not (i in dims and s == 1)))
 
 
-def unsqueeze(x, dim):
-    dim = _normalize_dim(dim, x.ndim + 1, "unsqueeze")
+def unsqueeze(input, dim):
+    """A dimension of size 1 inserted at ``dim``."""
+    x = as_tensor(input)
+    dim = normalize_dim(dim, x.ndim + 1, "unsqueeze")
     return x.reshape(x.shape[:dim] + (1,) + x.shape[dim:])
 
 
@@ -140,13 +177,16 @@ def stack(tensors, dim=0):
     shapes = {tuple(np.shape(t)) for t in tensors}
     if len(shapes) > 1:
         raise ValueError(f"stack: every tensor must have the same shape, got {sorted(shapes)}")
-    dim = _normalize_dim(dim, len(shapes.pop()) + 1, "stack")
-    return cat([unsqueeze(t if isinstance(t, Tensor) else Tensor(t), dim) for t in tensors], dim)
+    dim = normalize_dim(dim, len(shapes.pop()) + 1, "stack")
+    return cat([unsqueeze(t, dim) for t in tensors], dim)
 
 
-def split(x, split_size_or_sections, dim=0):
+def split(input, split_size_or_sections, dim=0):
     """Split into chunks of ``split_size`` (the last may be smaller) or of the listed sizes."""
-    dim = _normalize_dim(dim, x.ndim, "split")
+    x = as_tensor(input)
+    if x.ndim == 0:
+        raise ValueError("split: expected a tensor with at least one dimension, got a 0-d tensor")
+    dim = normalize_dim(dim, x.ndim, "split")
     length = x.shape[dim]
     if isinstance(split_size_or_sections, int):
         if split_size_or_sections <= 0:
@@ -164,9 +204,10 @@ def split(x, split_size_or_sections, dim=0):
     return tuple(pieces)
 
 
-def pad(x, pad, mode="constant", value=0.0):
+def pad(input, pad, mode="constant", value=0.0):
     """Pad as ``torch.nn.functional.pad``: ``pad`` is flat, last dimension first,
     ``(left, right, top, bottom, ...)``; modes 'constant', 'reflect', 'replicate', 'circular'."""
+    x = as_tensor(input)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise ValueError(f"pad: padding {tuple(pad)} does not fit a tensor of shape {tuple(x.shape)}")
     if any(p < 0 for p in pad):

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import grad_mode
 
-DEFAULT_FLOAT = np.float32
+__all__ = ["Tensor"]
 
 MaxMin = collections.namedtuple("MaxMin", ["values", "indices"])
 
@@ -19,38 +19,6 @@ MaxMin = collections.namedtuple("MaxMin", ["values", "indices"])
 #: tensor's value into Python (``item()``, ``if t > 0:``), which a trace cannot replay,
 #: and records writes into tensors (``copy_``). ``None`` otherwise.
 _tracer = None
-
-
-def as_array(data, dtype=None):
-    """Convert user data to an array: Python floats become float32, arrays keep their dtype."""
-    if isinstance(data, Tensor):
-        data = data.data
-    if isinstance(data, np.ndarray):
-        return data if dtype is None else data.astype(dtype, copy=False)
-    array = np.asarray(data, dtype=dtype)
-    if dtype is None and array.dtype == np.float64:
-        array = array.astype(DEFAULT_FLOAT)
-    return array
-
-
-def _dim(dim, axis):
-    """PyTorch says ``dim``, NumPy says ``axis``; accept either."""
-    if dim is None:
-        dim = axis
-    if isinstance(dim, list):
-        dim = tuple(dim)
-    return dim
-
-
-def _keep(keepdim, keepdims):
-    return bool(keepdims) if keepdims is not None else bool(keepdim)
-
-
-def _shape_arg(shape):
-    """``reshape(2, 3)`` and ``reshape((2, 3))`` both mean the shape (2, 3)."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
 
 
 class Tensor:
@@ -249,7 +217,7 @@ class Tensor:
 
     def __setitem__(self, index, value):
         self._check_inplace("setitem")
-        self.data[_index_arg(index)] = as_array(value)
+        self.data[index_arg(index)] = as_array(value)
 
     def add_(self, other, alpha=1):
         self._check_inplace("add_")
@@ -466,34 +434,34 @@ class Tensor:
 
     # -- reductions -------------------------------------------------------------------
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.Sum.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+        return reductions.Sum.apply(self, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
     def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.Mean.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+        return reductions.Mean.apply(self, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
         """Variance, unbiased (divides by n - 1) by default as in PyTorch; ``correction=0``
         or ``unbiased=False`` gives the biased (population) variance."""
-        return reductions.var(self, _dim(dim, axis), unbiased, _keep(keepdim, keepdims), correction)
+        return reductions.variance(self, dim_arg(dim, axis), unbiased, keepdim_arg(keepdim, keepdims), correction)
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
         return self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims).sqrt()
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The largest value, or with ``dim`` the pair (values, indices) as in PyTorch."""
-        return reductions.extreme(self, reductions.Amax, _dim(dim, axis), _keep(keepdim, keepdims))
+        return reductions.extreme(self, reductions.Amax, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
 
     def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.extreme(self, reductions.Amin, _dim(dim, axis), _keep(keepdim, keepdims))
+        return reductions.extreme(self, reductions.Amin, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.ArgExtreme.apply(self, pick=np.argmax, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+        return reductions.ArgExtreme.apply(self, pick=np.argmax, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
     def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.ArgExtreme.apply(self, pick=np.argmin, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+        return reductions.ArgExtreme.apply(self, pick=np.argmin, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.LogSumExp.apply(self, dim=_dim(dim, axis), keepdim=_keep(keepdim, keepdims))
+        return reductions.LogSumExp.apply(self, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
     def softmax(self, dim=-1, *, axis=None):
         return reductions.Softmax.apply(self, dim=dim if axis is None else axis)
@@ -503,7 +471,7 @@ class Tensor:
 
     # -- shape ------------------------------------------------------------------------
     def reshape(self, *shape):
-        return shape_ops.Reshape.apply(self, shape=_shape_arg(shape))
+        return shape_ops.Reshape.apply(self, shape=shape_arg(shape))
 
     view = reshape
 
@@ -511,7 +479,7 @@ class Tensor:
         return shape_ops.flatten(self, start_dim, end_dim)
 
     def permute(self, *dims):
-        return shape_ops.Permute.apply(self, dims=_shape_arg(dims))
+        return shape_ops.Permute.apply(self, dims=shape_arg(dims))
 
     def transpose(self, dim0=-2, dim1=-1):
         return shape_ops.transpose(self, dim0, dim1)
@@ -525,7 +493,7 @@ class Tensor:
         return shape_ops.unsqueeze(self, dim)
 
     def expand(self, *shape):
-        return shape_ops.Expand.apply(self, shape=_shape_arg(shape))
+        return shape_ops.Expand.apply(self, shape=shape_arg(shape))
 
     def expand_as(self, other):
         return self.expand(other.shape)
@@ -534,7 +502,7 @@ class Tensor:
         return shape_ops.split(self, split_size_or_sections, dim)
 
     def __getitem__(self, index):
-        return indexing.GetItem.apply(self, index=_index_arg(index))
+        return indexing.GetItem.apply(self, index=index_arg(index))
 
 
 def _inplace_operand(value):
@@ -543,17 +511,6 @@ def _inplace_operand(value):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return as_array(value)
-
-
-def _index_arg(index):
-    """Tensors used as indices become their arrays."""
-    if isinstance(index, Tensor):
-        return index.data
-    if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index
 
 
 class _Size(int):
@@ -578,6 +535,7 @@ class _HookHandle:
             self._hooks.remove(self._hook)
 
 
-# The op families import Tensor, so they are imported after it is defined.
+# The argument helpers and the op families import Tensor, so they come after it.
+from .arguments import as_array, dim_arg, index_arg, keepdim_arg, shape_arg  # noqa: E402
 from . import elementwise, indexing, linalg, reductions  # noqa: E402
 from . import shape as shape_ops  # noqa: E402

@@ -107,15 +107,3 @@ def check_input(op, x, nd):
         raise ValueError(
             f"{op}: expected a {nd + 1}-D (C, {letters}) or {nd + 2}-D (N, C, {letters}) input, got shape {tuple(x.shape)}"
         )
-
-
-def as_tuple(value, n, op, name):
-    """``3`` -> ``(3, 3)`` for n = 2; a sequence must have n integers."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return (int(value),) * n
-    values = tuple(value)
-    if len(values) == 1:
-        values = values * n
-    if len(values) != n or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
-        raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
-    return tuple(int(v) for v in values)

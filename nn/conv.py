@@ -10,7 +10,7 @@ shared weight's gradient is the sum of its gradients at every position.
 import numpy as np
 
 from autograd_core.conv import PADDING_MODES
-from autograd_core.windows import as_tuple
+from autograd_core.arguments import as_tuple
 
 from . import functional as F
 from . import init

@@ -1,10 +1,10 @@
 """Recurrent sequence layers ``RNN``, ``LSTM`` and ``GRU``, as PyTorch's: a stack of
 ``num_layers`` cells unrolled over time, optionally in both directions.
 
-For each layer and direction the input part of every gate, x_t W_ih^T + b_ih, is computed
-for all time steps with one matmul before the time loop; inside the loop each step is one
-fused node (``autograd_core.recurrent``) that takes that row, the previous state and the
-weights. The unrolled chain of steps is an ordinary graph, so ``loss.backward()`` is
+For each layer and direction ``nn.functional.rnn.scan`` computes the input part of every
+gate, x_t W_ih^T + b_ih, for all time steps with one matmul before the time loop; inside
+the loop each step is one fused node (``autograd_core.recurrent``) that takes that row,
+the previous state and the weights. The unrolled chain of steps is an ordinary graph, so ``loss.backward()`` is
 backprop through time; detaching the state between chunks of a long sequence
 (``h = h.detach()``) gives truncated backprop through time.
 
@@ -35,11 +35,12 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor, cat, stack
-from autograd_core.recurrent import GRUStep, LSTMStep, RNNStep, input_gates
 
 from . import functional as F
 from .module import Module
-from .rnn_cells import as_tensor, check_dtype, register_recurrent_weights, reset_recurrent_parameters
+from autograd_core.arguments import as_tensor
+
+from .rnn_cells import check_dtype, register_recurrent_weights, reset_recurrent_parameters
 
 
 def _suffix(layer, direction):
@@ -51,7 +52,8 @@ class RNNBase(Module):
     """What ``RNN``, ``LSTM`` and ``GRU`` share: the parameters of every layer and
     direction, the checks, and the loop over layers, directions and time steps."""
 
-    step = None
+    #: The recurrence, as ``nn.functional.rnn`` names it.
+    mode = None
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, dtype=None):
@@ -80,7 +82,7 @@ class RNNBase(Module):
             for direction in range(directions):
                 layer_input = input_size if layer == 0 else hidden_size * directions
                 register_recurrent_weights(
-                    self, _suffix(layer, direction), layer_input, hidden_size, self.step.gates, bias, dtype
+                    self, _suffix(layer, direction), layer_input, hidden_size, F.rnn.gate_count(self.mode), bias, dtype
                 )
         self.reset_parameters()
 
@@ -107,9 +109,6 @@ class RNNBase(Module):
         suffix = _suffix(layer, direction)
         return [getattr(self, f"{kind}{suffix}") for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
 
-    def _step_options(self):
-        return {}
-
     # -- the forward pass ---------------------------------------------------------------
     def forward(self, input, hx=None, lengths=None):
         """Run the layers over the sequence; returns ``(output, h_n)`` (LSTM:
@@ -134,14 +133,15 @@ class RNNBase(Module):
         for layer in range(self.num_layers):
             directions = []
             for direction in range(self.num_directions):
-                states = self._scan(layer, direction, sequence, sequence_data, initial[len(finals)], masks)
-                finals.append(states[-1] if direction == 0 else states[0])
-                directions.append(states)
+                weights = self._direction_weights(layer, direction)
+                scan = F.rnn.scan(self.mode, sequence, sequence_data, initial[len(finals)], weights, masks, direction == 1)
+                finals.append(scan.final(reverse=direction == 1))
+                directions.append(scan)
             if layer + 1 == self.num_layers:
                 break
             sequence = self._next_layer_input(directions)
             sequence_data = np.stack([h.data for h in sequence])
-        outputs = [self._hidden_sequence(states) for states in directions]
+        outputs = [scan.output() for scan in directions]
         output = outputs[0] if len(outputs) == 1 else cat(outputs, dim=2)
         if valid is not None:
             output = output * valid
@@ -151,36 +151,14 @@ class RNNBase(Module):
             output = output.transpose(0, 1)
         return output, self._final_states(finals, batched)
 
-    def _scan(self, layer, direction, sequence, sequence_data, state, masks):
-        """One layer in one direction over the whole sequence: the state after every
-        step, in time order."""
-        w_ih, w_hh, b_ih, b_hh = self._direction_weights(layer, direction)
-        # The input's share of the gates for every step in one matmul; under compile each
-        # step computes its own, since an array computed here would be a constant of the trace.
-        x_gates = [None] * len(sequence) if ag.is_compiling() else input_gates(sequence_data, w_ih, b_ih)
-        options = self._step_options()
-        states = [None] * len(sequence)
-        times = range(len(sequence)) if direction == 0 else range(len(sequence) - 1, -1, -1)
-        for t in times:
-            state = self.step.apply(
-                sequence[t], state, w_ih, w_hh, b_ih, b_hh, x_gates=x_gates[t], mask=masks[t], **options
-            )
-            states[t] = state
-        return states
-
     def _next_layer_input(self, directions):
         """Per time step, the hidden states of all directions side by side (with dropout
         in training): the next layer's input."""
-        hidden = [[self.step.hidden(state) for state in states] for states in directions]
+        hidden = [scan.hiddens() for scan in directions]
         sequence = hidden[0] if len(hidden) == 1 else [cat(pair, dim=1) for pair in zip(*hidden)]
         if self.training and self.dropout > 0:
             sequence = [F.dropout(h, self.dropout) for h in sequence]
         return sequence
-
-    def _hidden_sequence(self, states):
-        """The hidden states of one direction as a (T, B, H) tensor."""
-        stacked = stack(states)  # (T, B, H), or (T, 2, B, H) for the LSTM's h and c
-        return stacked if self.step.state_dims == 2 else stacked[:, 0]
 
     # -- checks and the shapes of states --------------------------------------------------
     def _check_input(self, x):
@@ -273,7 +251,7 @@ class RNN(RNNBase):
     lengths=None)`` returns ``(output, h_n)``.
     """
 
-    step = RNNStep
+    mode = "rnn_tanh"
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, dtype=None):
@@ -281,9 +259,7 @@ class RNN(RNNBase):
             raise ValueError(f"RNN: unknown nonlinearity {nonlinearity!r} (use 'tanh' or 'relu')")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype)
         self.nonlinearity = nonlinearity
-
-    def _step_options(self):
-        return {"nonlinearity": self.nonlinearity}
+        self.mode = "rnn_" + nonlinearity
 
     def extra_repr(self):
         text = super().extra_repr()
@@ -300,7 +276,7 @@ class LSTM(RNNBase):
     hx = (h_0, c_0) returns ``(output, (h_n, c_n))``.
     """
 
-    step = LSTMStep
+    mode = "lstm"
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, proj_size=0, dtype=None):
@@ -311,16 +287,17 @@ class LSTM(RNNBase):
     def _initial_states(self, hx, batch, batched):
         count = self.num_layers * self.num_directions
         if hx is None:
-            return [np.zeros((2, batch, self.hidden_size), dtype=self.weight_hh_l0.dtype)] * count
+            zeros = np.zeros((batch, self.hidden_size), dtype=self.weight_hh_l0.dtype)
+            return [(zeros, zeros)] * count
         if not isinstance(hx, (tuple, list)) or len(hx) != 2:
             raise ValueError("LSTM: hx must be the pair (h_0, c_0)")
         h0 = self._initial_hidden(hx[0], batch, batched, "h_0")
         c0 = self._initial_hidden(hx[1], batch, batched, "c_0")
-        return [stack([h0[k], c0[k]]) for k in range(count)]
+        return [(h0[k], c0[k]) for k in range(count)]
 
     def _final_states(self, finals, batched):
-        h_n = stack([state[0] for state in finals])
-        c_n = stack([state[1] for state in finals])
+        h_n = stack([h for h, _ in finals])
+        c_n = stack([c for _, c in finals])
         return (h_n, c_n) if batched else (h_n.squeeze(1), c_n.squeeze(1))
 
 
@@ -333,4 +310,4 @@ class GRU(RNNBase):
     ``(output, h_n)``.
     """
 
-    step = GRUStep
+    mode = "gru"

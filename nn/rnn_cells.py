@@ -5,15 +5,15 @@ layers in ``nn.rnn`` that do it (and backprop through time) for you.
 Each cell holds ``weight_ih`` (gates x hidden_size, input_size), ``weight_hh``
 (gates x hidden_size, hidden_size), ``bias_ih`` and ``bias_hh``, with the gate blocks in
 PyTorch's order, all initialised U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)). The step
-itself is one fused node of the graph (``autograd_core.recurrent``).
+itself is one fused node of the graph (``nn.functional.rnn``).
 """
 import math
 
 import numpy as np
 
-from autograd_core import Tensor, stack
-from autograd_core.recurrent import GRUStep, LSTMStep, RNNStep
+from autograd_core.arguments import as_tensor
 
+from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -40,11 +40,6 @@ def reset_recurrent_parameters(module):
         init.uniform_(param, -bound, bound)
 
 
-def as_tensor(value):
-    """``value`` as a Tensor (arrays and lists are wrapped)."""
-    return value if isinstance(value, Tensor) else Tensor(value)
-
-
 def check_dtype(module, x, weight, what):
     """Refuse to mix dtypes (as PyTorch does) rather than silently compute in the wider one."""
     if x.dtype != weight.dtype:
@@ -58,14 +53,15 @@ class RNNCellBase(Module):
     """What the three cells share: the parameters, their initialisation, input checks,
     and one step for a cell whose state is h alone."""
 
-    step = RNNStep
+    #: The recurrence, as ``nn.functional.rnn`` names it.
+    mode = "rnn_tanh"
 
     def __init__(self, input_size, hidden_size, bias=True, dtype=None):
         super().__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
-        register_recurrent_weights(self, "", input_size, hidden_size, self.step.gates, bias, dtype)
+        register_recurrent_weights(self, "", input_size, hidden_size, F.rnn.gate_count(self.mode), bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -100,14 +96,11 @@ class RNNCellBase(Module):
     def _weights(self):
         return self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
 
-    def _step_options(self):
-        return {}
-
     def forward(self, input, hx=None):
         """One step: the new hidden state h', with or without a batch dimension as the input."""
         x, batched = self._batched_input(input)
         h = self._batched_state(hx, x.shape[0], batched)
-        h_new = self.step.apply(x, h, *self._weights(), **self._step_options())
+        h_new = self.cell(x, h, *self._weights())
         return h_new if batched else h_new.reshape(-1)
 
     def extra_repr(self):
@@ -129,9 +122,10 @@ class RNNCell(RNNCellBase):
             raise ValueError(f"RNNCell: unknown nonlinearity {nonlinearity!r} (use 'tanh' or 'relu')")
         super().__init__(input_size, hidden_size, bias, dtype)
         self.nonlinearity = nonlinearity
+        self.mode = "rnn_" + nonlinearity
 
-    def _step_options(self):
-        return {"nonlinearity": self.nonlinearity}
+    def cell(self, *args):
+        return (F.rnn_tanh_cell if self.nonlinearity == "tanh" else F.rnn_relu_cell)(*args)
 
     def extra_repr(self):
         text = super().extra_repr()
@@ -149,20 +143,18 @@ class LSTMCell(RNNCellBase):
     over many steps without vanishing.
     """
 
-    step = LSTMStep
+    mode = "lstm"
 
     def forward(self, input, hx=None):
         x, batched = self._batched_input(input)
         if hx is None:
-            state = np.zeros((2, x.shape[0], self.hidden_size), dtype=self.weight_hh.dtype)
+            h = c = np.zeros((x.shape[0], self.hidden_size), dtype=self.weight_hh.dtype)
         else:
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                 raise ValueError("LSTMCell: hx must be a pair (h, c)")
             h = self._batched_state(hx[0], x.shape[0], batched, "h")
             c = self._batched_state(hx[1], x.shape[0], batched, "c")
-            state = stack([h, c])
-        new_state = self.step.apply(x, state, *self._weights())
-        h_new, c_new = new_state[0], new_state[1]
+        h_new, c_new = F.lstm_cell(x, (h, c), *self._weights())
         if not batched:
             return h_new.reshape(-1), c_new.reshape(-1)
         return h_new, c_new
@@ -176,4 +168,5 @@ class GRUCell(RNNCellBase):
     state and the candidate n, which keeps a path for gradients through time.
     """
 
-    step = GRUStep
+    mode = "gru"
+    cell = staticmethod(F.gru_cell)

@@ -13,8 +13,8 @@ How it works: ``tracer`` records the ops ``fn`` runs; ``backward`` records the b
 pass over them; ``codegen`` and ``emitters`` write both as Python; ``program`` runs the
 source; ``compiled`` keeps a program per signature and puts one node in the graph.
 """
-from .. import function as _function
 from .compiled import Compiled, CompiledRegion
+from .tracer import function_module as _function
 
 
 def compile(fn):

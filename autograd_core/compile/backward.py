@@ -58,7 +58,8 @@ def _capture(tracer, ops, op, gradient):
     anything the trace does not know."""
     start = len(ops)
     tracer.impure = False
-    input_grads = node_vjp(op.node, Tensor._make(gradient.array))
+    # create_graph: the node's ``backward`` in Tensor ops (recorded), not its array form.
+    input_grads = node_vjp(op.node, Tensor._make(gradient.array), create_graph=True)
     results = [None if g is None else tracer.value_of(g.data) for g in input_grads]
     if not tracer.impure and all(r is not None or g is None for r, g in zip(results, input_grads)):
         for step in ops[start:]:

@@ -134,13 +134,14 @@ class Writer:
         args = [self.text(a) for a in op.args]
         comment = f"  # {_describe(op)}"
         emitter = EMITTERS.get(op.cls)
-        if keep_node or emitter is None:
+        if keep_node or emitter is None or op.extras:
             attrs = "".join(f", {k}={self.text(v)}" for k, v in op.attrs.items())
             call_args = ", ".join([self.class_name(op.cls)] + args)
+            made = ", ".join([out] + [self.namer.names.get(e, "_") for e in op.extras])
             if keep_node:
                 node = self.namer.names[op.node_value]
-                return [f"{out}, {node} = kernel_with_node({call_args}, needs={op.needs!r}{attrs}){comment}"]
-            return [f"{out} = kernel({call_args}{attrs}){comment}"]
+                return [f"{made}, {node} = kernel_with_node({call_args}, needs={op.needs!r}{attrs}){comment}"]
+            return [f"{made}{',' if op.extras else ''} = kernel({call_args}{attrs}){comment}"]
         written = emitter(args, op.attrs, _OpView(op, self))
         if isinstance(written, str):
             return [f"{out} = {written}{comment}"]
@@ -168,7 +169,7 @@ def live_ops(ops, needed):
     in their original order; writes are always kept."""
     kept = []
     for op in reversed(ops):
-        made = op.outs if op.cls is VJP else [op.out, op.node_value]
+        made = op.outs if op.cls is VJP else [op.out, op.node_value, *op.extras]
         if op.cls is WRITE or any(v is not None and v in needed for v in made):
             kept.append(op)
             _mark(op.args, needed)

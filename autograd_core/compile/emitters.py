@@ -9,13 +9,13 @@ steps, losses, user-defined ops) is run by the engine's own ``forward`` by name
 (``kernel(Conv, ...)``), which is always right, only less readable.
 """
 from .. import dropout, elementwise as ew, indexing, linalg, reductions, shape
-from ..reductions import _axes
+from ..arguments import normalize_dims
 
 
 def _reduce(function):
     def emit(a, attrs, op):
         ndim = len(op.shapes[0])
-        axes = _axes(attrs.get("dim"), ndim) if ndim else ()
+        axes = normalize_dims(attrs.get("dim"), ndim) if ndim else ()
         return f"np.{function}({a[0]}, axis={axes!r}, keepdims={bool(attrs.get('keepdim', False))})"
 
     return emit
@@ -60,7 +60,7 @@ def _log_softmax(a, attrs, op):
 
 def _index_add(a, attrs, op):
     where = _index(attrs["index"], op)
-    if attrs["basic"]:
+    if indexing._is_basic(attrs["index"]):
         add = f"{{out}}[{where}] = {a[0]}"
     else:
         add = f"np.add.at({{out}}, np.index_exp[{where}], {a[0]})"
@@ -104,8 +104,6 @@ EMITTERS = {
     ew.Tanh: _unary("np.tanh"),
     ew.Sign: _unary("np.sign"),
     ew.Sigmoid: _template("1 / (1 + np.exp(-{0}))"),
-    ew.TanhGrad: _template("{0} * (1 - {1} * {1})"),
-    ew.SigmoidGrad: _template("{0} * {1} * (1 - {1})"),
     ew.ReLU: _template("np.maximum({0}, 0)"),
     ew.ReLUGrad: _template("{0} * ({1} > 0)"),
     ew.Maximum: _template("np.maximum({0}, {1})"),

@@ -16,16 +16,20 @@ from ..tensor import Tensor
 def kernel(cls, *args, **attrs):
     """The output array of op ``cls`` on ``args`` (arrays or Python values)."""
     with no_grad():
-        return cls.apply(*args, **attrs).data
+        result = cls.apply(*args, **attrs)
+    return tuple(r.data for r in result) if isinstance(result, tuple) else result.data
 
 
 def kernel_with_node(cls, *args, needs, **attrs):
-    """``(output array, node)``: the op run on ``args`` with a graph node recorded, the
-    inputs marked by ``needs`` wanting a gradient."""
+    """``(output array, node)`` (or ``(output, extras..., node)`` for an op that also
+    returns non-differentiable extras): the op run on ``args`` with a graph node
+    recorded, the inputs marked by ``needs`` wanting a gradient."""
     inputs = [Tensor._make(np.asarray(a), True) if need else a for a, need in zip(args, needs)]
     with set_grad_enabled(True):
-        out = cls.apply(*inputs, **attrs)
-    return out.data, out.grad_fn
+        result = cls.apply(*inputs, **attrs)
+    if isinstance(result, tuple):
+        return (*(r.data for r in result), result[0].grad_fn)
+    return result.data, result.grad_fn
 
 
 def vjp(node, grad):

@@ -137,7 +137,7 @@ def _ordered(inputs, forward_ops, chosen):
     """The values of ``chosen`` that the forward program has, in the order it makes them."""
     order = list(inputs) + _externals(forward_ops)
     for op in forward_ops:
-        order += [op.out, op.node_value]
+        order += [op.out, op.node_value, *op.extras]
     seen = set()
     return [v for v in order if v is not None and v in chosen and not (v in seen or seen.add(v))]
 
@@ -153,6 +153,8 @@ def _name_forward(namer, ops):
         scope = op.scope.replace(".", "_")
         base = scope if scope and per_scope[op.scope] == 1 else f"{scope}_{op.name}" if scope else op.name
         namer.give(op.out, base)
+        for i, extra in enumerate(op.extras, 1):
+            namer.give(extra, f"{namer.names[op.out]}_extra{i}")
         if op.node_value is not None:
             namer.give(op.node_value, f"{namer.names[op.out]}_node")
 

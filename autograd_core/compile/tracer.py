@@ -21,11 +21,12 @@ import sys
 
 import numpy as np
 
-from .. import function as function_module
+from ..function import Function
 from ..scope import current_scope
 from ..tensor import Tensor
 
-# The package rebinds the name ``tensor`` to the function that makes one; the module:
+# The package rebinds the names ``function`` and ``tensor`` to functions; the modules:
+function_module = sys.modules[Function.__module__]
 tensor_module = sys.modules[Tensor.__module__]
 
 _ENGINE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -62,7 +63,7 @@ class Op:
     ``args[0]``) or ``VJP`` (the engine's backward of the node ``args[0]`` given the
     gradient ``args[1]``, making one gradient per input in ``outs``)."""
 
-    __slots__ = ("cls", "args", "attrs", "out", "outs", "node", "scope", "needs", "node_value", "origin")
+    __slots__ = ("cls", "args", "attrs", "out", "outs", "extras", "node", "scope", "needs", "node_value", "origin")
 
     def __init__(self, cls, args, attrs=None, out=None, node=None, scope=""):
         self.cls = cls
@@ -70,6 +71,7 @@ class Op:
         self.attrs = attrs or {}
         self.out = out
         self.outs = None
+        self.extras = ()
         self.node = node
         self.scope = scope
         self.needs = None
@@ -158,14 +160,16 @@ class Tracer:
             result = cls.apply(*args, **kwargs)
         finally:
             function_module._tracer = self
+        main, *extras = result if isinstance(result, tuple) else (result,)
         op = Op(
             cls,
             [self._argument(a) for a in args],
             {k: self._argument(v) for k, v in kwargs.items()},
-            node=result.grad_fn,
+            node=main.grad_fn,
             scope=current_scope(),
         )
-        op.out = self.register(result.data, "op", scope=op.scope)
+        op.out = self.register(main.data, "op", scope=op.scope)
+        op.extras = [self.register(e.data, "op", scope=op.scope) for e in extras]
         self.ops.append(op)
         return result
 

@@ -2,19 +2,15 @@
 inspection (the node, the gradient coming in, the gradients going out to its inputs)
 and to drawing.
 
-It visits the nodes in exactly the order ``backward()`` does and runs each one with the
-engine's own step (``engine.backward_node``), so when the last node has run the
-gradients are those ``backward()`` gives; they are then written into ``.grad`` the same
-way (leaf hooks, ``retain_grad``, accumulation into an existing ``.grad``).
+It drives the engine's own walk (``engine.BackwardPass``) one node at a time, so it
+visits the nodes in exactly the order ``backward()`` does, and when the last node has run
+the gradients are those ``backward()`` gives; they are then written into ``.grad`` the
+same way (leaf hooks, ``retain_grad``, accumulation into an existing ``.grad``).
 """
 import bisect
 import collections
 
-import numpy as np
-
-from ..engine import _seed, backward_node, check_output, node_vjp, store_gradients
-from ..function import Function
-from ..grad_mode import set_grad_enabled
+from ..engine import BackwardPass, check_output, seed_gradient
 from ..tensor import Tensor
 from .chain_rule import chain_rule
 from .graph import draw_graph
@@ -131,15 +127,7 @@ class BackwardStepper:
         self.loss_symbol = output.name or "L"
         self.steps = []
         self.finished = False
-        seed = _seed(output, gradient)
-        self._node_grads = {}
-        self._leaves = {}
-        self._retained = []
-        if output.grad_fn is None:
-            self._leaves[id(output)] = (output, seed)
-        else:
-            self._node_grads[output.grad_fn] = seed
-        self._order = iter(self.view.nodes)
+        self._walk = BackwardPass([output], [seed_gradient(output, gradient)], retain_graph)
         self._history = collections.defaultdict(lambda: ([], []))
         self._step_of = {}
         self._next = None
@@ -150,21 +138,17 @@ class BackwardStepper:
         """Run the next node of the backward pass and return its ``Step``."""
         if self.finished:
             raise RuntimeError(f"BackwardStepper: the backward pass is finished ({len(self.steps)} steps)")
-        node, grad = self._next
+        node = self._next
         index = len(self.steps)
         accumulated = self._already_reached(node)
-        with set_grad_enabled(False):
-            grad, input_grads = backward_node(node, grad, self._node_grads, self._leaves, self._retained)
-            local = self._local_derivatives(node, grad)
-        if not self.retain_graph:
-            node._release()
+        run = self._walk.run_node(node, local=True)
         step = Step(
             self,
             index,
             node,
-            grad.data,
-            tuple(g.data if g is not None else None for g in input_grads),
-            local,
+            run.grad.data,
+            tuple(g.data if g is not None else None for g in run.input_grads),
+            tuple(g.data if g is not None else None for g in run.local) if run.local is not None else None,
             accumulated,
         )
         self.steps.append(step)
@@ -188,41 +172,26 @@ class BackwardStepper:
             index += 1
 
     def _advance(self):
-        """Find the next node that has a gradient (the engine skips the others too), or
-        finish the pass."""
-        for node in self._order:
-            grad = self._node_grads.pop(node, None)
-            if grad is not None:
-                self._next = (node, grad)
-                return
-        self._next = None
-        store_gradients(self._leaves, self._retained)
-        self.finished = True
+        """Find the next node that has a gradient, or finish the pass."""
+        self._next = self._walk.next_node()
+        if self._next is None:
+            self._walk.finish()
+            self.finished = True
 
     def _already_reached(self, node):
         seen = set()
         reached = []
+        grads = self._walk.grads
         for parent in node.parents:
             key = self.view.key(parent) if parent is not None else None
-            reached.append(key is not None and (key in seen or key in self._node_grads or key in self._leaves))
+            reached.append(key is not None and (key in seen or parent in grads))
             seen.add(key)
         return tuple(reached)
 
-    @staticmethod
-    def _local_derivatives(node, grad):
-        """d(output)/d(input) per input, for a one-element output: the node's
-        vector-Jacobian product with 1."""
-        if grad.data.size != 1:
-            return None
-        ones = Tensor._make(np.ones_like(grad.data))
-        return tuple(g.data if g is not None else None for g in node_vjp(node, ones))
-
     def _record_totals(self, index, node):
+        grads = self._walk.grads
         for parent in set(p for p in node.parents if p is not None):
-            if isinstance(parent, Function):
-                total = self._node_grads.get(parent)
-            else:
-                total = self._leaves[id(parent)][1]
+            total = grads.get(parent)
             if total is not None:
                 indices, totals = self._history[self.view.key(parent)]
                 indices.append(index)

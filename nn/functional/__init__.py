@@ -35,3 +35,4 @@ from .normalization import batch_norm, group_norm, layer_norm
 # Convolution, pooling and recurrent functions are imported below, one line per family.
 from .conv import conv1d, conv2d
 from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from .rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell

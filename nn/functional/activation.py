@@ -11,50 +11,47 @@ import warnings
 import numpy as np
 
 import autograd_core as ag
-from autograd_core import Tensor
+from autograd_core.arguments import as_tensor
 
 # Klambauer et al. (2017): the constants that make SELU self-normalising.
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
-
 
 def relu(input, inplace=False):
     """max(x, 0); the derivative at 0 is 0."""
-    return _tensor(input).relu()
+    return as_tensor(input).relu()
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x for x > 0, else negative_slope * x."""
-    return _tensor(input).leaky_relu(negative_slope)
+    return as_tensor(input).leaky_relu(negative_slope)
 
 
 def elu(input, alpha=1.0, inplace=False):
     """x for x > 0, else alpha (exp(x) - 1); derivative y + alpha for x <= 0."""
-    return _tensor(input).elu(alpha)
+    return as_tensor(input).elu(alpha)
 
 
 def selu(input, inplace=False):
     """scale * elu(x, alpha) with the self-normalising constants of Klambauer et al."""
-    return _tensor(input).elu(SELU_ALPHA) * SELU_SCALE
+    return as_tensor(input).elu(SELU_ALPHA) * SELU_SCALE
 
 
 def gelu(input, approximate="none"):
     """x Phi(x) with Phi the standard normal CDF (``approximate="tanh"`` for the tanh form)."""
-    return ag.gelu(_tensor(input), approximate)
+    return ag.gelu(as_tensor(input), approximate)
 
 
 def sigmoid(input):
     """1 / (1 + exp(-x)); derivative s (1 - s), at most 1/4."""
-    return _tensor(input).sigmoid()
+    return as_tensor(input).sigmoid()
 
 
 def tanh(input):
     """tanh(x); derivative 1 - tanh(x)^2, at most 1."""
-    return _tensor(input).tanh()
+    return as_tensor(input).tanh()
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
@@ -62,25 +59,25 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     (also at the two corners, as PyTorch's hardtanh)."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val {min_val} is greater than max_val {max_val}")
-    x = _tensor(input)
+    x = as_tensor(input)
     inside = (x.data > min_val) & (x.data < max_val)
     return ag.where(inside, x, np.clip(x.data, min_val, max_val))
 
 
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta x)) / beta, a smooth ReLU; linear where beta x > threshold."""
-    return _tensor(input).softplus(beta, threshold)
+    return as_tensor(input).softplus(beta, threshold)
 
 
 def silu(input, inplace=False):
     """x sigmoid(x) (also called swish)."""
-    x = _tensor(input)
+    x = as_tensor(input)
     return x * x.sigmoid()
 
 
 def logsigmoid(input):
     """log sigmoid(x) = -softplus(-x), computed without overflow."""
-    return -(-_tensor(input)).softplus()
+    return -(-as_tensor(input)).softplus()
 
 
 def _softmax_dim(name, ndim, dim):
@@ -93,7 +90,7 @@ def _softmax_dim(name, ndim, dim):
 
 
 def _cast(x, dtype):
-    x = _tensor(x)
+    x = as_tensor(x)
     return x if dtype is None else x.to(dtype)
 
 

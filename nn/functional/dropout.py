@@ -3,7 +3,7 @@ and the survivors are scaled by 1 / (1 - p), so the expected value of every unit
 unchanged and evaluation needs no rescaling. (The older convention keeps the units
 unscaled in training and multiplies the weights by 1 - p at test time; the two agree in
 expectation.)"""
-from autograd_core import Tensor
+from autograd_core.arguments import as_tensor
 from autograd_core.dropout import dropout_mask
 
 
@@ -13,7 +13,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     ``autograd_core.manual_seed`` seeds."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: probability p must be between 0 and 1, got {p}")
-    x = input if isinstance(input, Tensor) else Tensor(input)
+    x = as_tensor(input)
     if not training or p == 0.0:
         return x
     if p == 1.0:

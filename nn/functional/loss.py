@@ -14,13 +14,11 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.arguments import as_tensor
 from autograd_core.losses import CrossEntropy, class_target_weights
 
 _REDUCTIONS = ("mean", "sum", "none")
 
-
-def _tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _reduce(losses, reduction, op):
@@ -36,7 +34,7 @@ def _reduce(losses, reduction, op):
 def _pair(input, target, op):
     """Prediction and target as tensors; a shape mismatch that broadcasting would hide is
     warned about, as PyTorch does."""
-    input, target = _tensor(input), _tensor(target)
+    input, target = as_tensor(input), as_tensor(target)
     if input.shape != target.shape:
         warnings.warn(
             f"{op}: target shape {tuple(target.shape)} differs from input shape {tuple(input.shape)}; "
@@ -126,7 +124,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     + e / C. ``weight`` weighs each class; with ``reduction="mean"`` the sum is divided by
     the total weight of the (non-ignored) targets.
     """
-    input = _tensor(input)
+    input = as_tensor(input)
     target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
     if target_data.dtype.kind in "iu":
         logits, indices, squeeze = _unbatched(input, target_data, "cross_entropy")
@@ -136,7 +134,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
             label_smoothing=label_smoothing,
         )
         return loss.squeeze(0) if squeeze and reduction == "none" else loss
-    return _soft_cross_entropy(input, _tensor(target), weight, reduction, label_smoothing)
+    return _soft_cross_entropy(input, as_tensor(target), weight, reduction, label_smoothing)
 
 
 def _soft_cross_entropy(input, target, weight, reduction, label_smoothing):
@@ -163,7 +161,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     ...) and class indices ``target`` (N, d1, ...); the mean divides by the total weight
     of the non-ignored targets. ``log_softmax`` followed by ``nll_loss`` is
     ``cross_entropy``."""
-    input = _tensor(input)
+    input = as_tensor(input)
     target = target.data if isinstance(target, Tensor) else np.asarray(target)
     log_probs, target, squeeze = _unbatched(input, target, "nll_loss")
     if target.shape != log_probs.shape[:1] + log_probs.shape[2:]:

@@ -14,6 +14,7 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.arguments import as_tensor
 
 
 def _standardize(x, axes, eps):
@@ -50,7 +51,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     momentum batch_statistic``, with the unbiased variance for ``running_var`` (as
     PyTorch). Otherwise the running statistics normalise.
     """
-    x = input if isinstance(input, Tensor) else Tensor(input)
+    x = as_tensor(input)
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected an input of shape (N, C, *), got {tuple(x.shape)}")
     channels = x.shape[1]
@@ -84,7 +85,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """y = (x - mean) / sqrt(var + eps) * weight + bias, the statistics of each example
     taken over its last ``len(normalized_shape)`` dimensions."""
-    x = input if isinstance(input, Tensor) else Tensor(input)
+    x = as_tensor(input)
     normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(normalized_shape)
     if k == 0 or x.ndim < k or tuple(x.shape[x.ndim - k :]) != normalized_shape:
@@ -101,7 +102,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """y = (x - mean) / sqrt(var + eps) * weight + bias, the statistics of each example
     taken over each of ``num_groups`` groups of consecutive channels (and all positions)."""
-    x = input if isinstance(input, Tensor) else Tensor(input)
+    x = as_tensor(input)
     if x.ndim < 2 or x.shape[1] % num_groups:
         raise ValueError(
             f"group_norm: input of shape {tuple(x.shape)} needs a channel count divisible by num_groups={num_groups}"

@@ -9,7 +9,7 @@ import pytest
 
 import autograd_core as ag
 from autograd_core import conv as conv_module
-from autograd_core.windows import as_tuple
+from autograd_core.arguments import as_tuple
 
 
 def naive_conv2d(x, w, b, stride, padding, dilation, groups):

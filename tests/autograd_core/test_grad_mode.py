@@ -51,6 +51,21 @@ def test_decorators():
         assert not ag.is_grad_enabled()
 
 
+@pytest.mark.parametrize("mode", [True, False])
+def test_set_grad_enabled_as_a_decorator(mode):
+    @ag.set_grad_enabled(mode)
+    def step(depth):
+        """Record or not, as the decorator says, at every depth of recursion."""
+        inner = step(depth - 1) if depth else []
+        return inner + [_records()]
+
+    with ag.set_grad_enabled(not mode):
+        assert step(2) == [mode, mode, mode]
+        assert ag.is_grad_enabled() is (not mode)
+    assert ag.is_grad_enabled()
+    assert step.__doc__.startswith("Record or not")
+
+
 def test_mode_is_restored_after_an_exception():
     with pytest.raises(KeyError):
         with ag.no_grad():

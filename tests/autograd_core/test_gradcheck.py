@@ -84,3 +84,24 @@ def test_inputs_are_left_as_they_were():
     np.testing.assert_array_equal(x.data, before)
     assert x.grad is None
 
+
+
+def test_a_fast_backward_that_differs_from_the_definition_is_caught():
+    class SloppyTanh(ag.Function):
+        def forward(self, x):
+            out = np.tanh(x)
+            self.save_for_backward(out)
+            return out
+
+        def backward(self, grad):
+            (out,) = self.saved_tensors
+            return grad * (1 - out * out)
+
+        def fast_backward(self, grad):
+            (out,) = self.saved_arrays
+            return grad * (1 - out)
+
+    x = ag.Tensor(np.random.default_rng(0).standard_normal(3), requires_grad=True)
+    with pytest.raises(ag.GradcheckError, match="backward and fast_backward disagree on the gradient of input 0"):
+        ag.gradgradcheck(SloppyTanh.apply, (x,))
+    assert not ag.gradgradcheck(SloppyTanh.apply, (x,), raise_exception=False)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
+from autograd_core import pooling as pooling_module
 
 
 def distinct(rng, shape):
@@ -143,7 +144,7 @@ def test_no_gradient_bookkeeping_without_grad(rng):
     x = ag.Tensor(rng.standard_normal((1, 2, 4, 4)), requires_grad=True)
     with ag.no_grad():
         assert ag.max_pool2d(x, 2).grad_fn is None
-    assert ag.max_pool2d(x, 2).grad_fn.winner is not None
+    assert ag.max_pool2d(x, 2).grad_fn.saved.winner is not None
 
 
 MAX_GRID = list(itertools.product([2, 3, (2, 3)], [None, 1, 2], [0, 1], [1, 2], [False, True]))
@@ -208,3 +209,22 @@ def test_1d_and_adaptive_parity_with_torch(rng):
 def test_errors_name_the_op_and_shapes(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("grad", [True, False])
+def test_max_pool_with_indices_pools_once(grad, rng, monkeypatch):
+    calls = []
+    original = pooling_module._max_and_winner
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pooling_module, "_max_and_winner", counting)
+    x = ag.Tensor(rng.standard_normal((2, 3, 6, 6)), requires_grad=grad)
+    values, indices = ag.max_pool2d(x, 2, return_indices=True)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(
+        values.data, np.take_along_axis(x.data.reshape(2, 3, -1), indices.data.reshape(2, 3, -1), 2).reshape(values.shape)
+    )
+    assert values.requires_grad is grad and not indices.requires_grad and indices.dtype == np.int64

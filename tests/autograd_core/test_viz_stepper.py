@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
-from autograd_core.engine import _seed, run_backward
+from autograd_core.engine import BackwardPass, seed_gradient
 from autograd_core.viz import BackwardStepper, Step
 
 
@@ -58,7 +58,10 @@ def test_stepper_visits_nodes_in_the_order_backward_does(name):
     build, shapes = GRAPHS[name]
     out = build(make_leaves(shapes))
     visited = []
-    run_backward([out], [_seed(out, None)], True, False, on_node=lambda node, grad: visited.append(node))
+    walk = BackwardPass([out], [seed_gradient(out, None)], retain_graph=True)
+    while (node := walk.next_node()) is not None:
+        visited.append(node)
+        walk.run_node(node)
     stepper = BackwardStepper(out)
     assert [step.node for step in stepper] == visited
     assert [step.index for step in stepper.steps] == list(range(len(visited)))
