@@ -2,9 +2,10 @@
 
 The forward ops are visited in reverse order (the reverse of a recording is a
 topological order of its graph). For each node the engine's own step,
-``engine.node_vjp``, runs on a gradient the tracer knows, with the tracer capturing:
-``backward`` is written in Tensor ops, so its vector-Jacobian product is recorded as
-ordinary ops on values of the forward program (which become the program's slots).
+``engine.node_vjp``, runs on a gradient the tracer knows, with the tracer capturing and
+``create_graph=True`` (so that the op's ``backward``, its definition in Tensor ops, runs
+rather than its array-level ``fast_backward``): the vector-Jacobian product is recorded
+as ordinary ops on values of the forward program (which become the program's slots).
 
 A backward that reads state the trace cannot see (a mask kept as a NumPy array, a
 gradient computed in NumPy, as the fused recurrent steps do) is not captured: the op
