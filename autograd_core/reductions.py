@@ -237,12 +237,12 @@ def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The index of the largest value (of the flattened input without ``dim``)."""
-    return arg_extreme(as_tensor(input).data, np.argmax, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
+    return ArgExtreme.apply(as_tensor(input), pick=np.argmax, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
 
 def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The index of the smallest value (of the flattened input without ``dim``)."""
-    return arg_extreme(as_tensor(input).data, np.argmin, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
+    return ArgExtreme.apply(as_tensor(input), pick=np.argmin, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
 
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):

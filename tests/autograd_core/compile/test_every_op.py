@@ -51,7 +51,7 @@ CASES = {
     "mean": (lambda a: a.mean(0, keepdim=True), [(2, 3)]),
     "amax": (lambda a: a.max() + a.max(dim=(0, 1)), [(2, 3)]),
     "amin": (lambda a: a.min(), [(2, 3)]),
-    "arg_extreme": (lambda a: (a.max(dim=1).values, a.argmin(0)), [(3, 4)]),
+    "arg_extreme": (lambda a: (a.max(dim=1).values, a.argmin(0), ag.argmax(a, 1)), [(3, 4)]),
     "logsumexp": (lambda a: a.logsumexp(1), [(2, 3)]),
     "softmax": (lambda a: a.softmax(1), [(2, 3)]),
     "log_softmax": (lambda a: a.log_softmax(-1), [(2, 3)]),
