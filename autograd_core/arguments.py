@@ -33,9 +33,14 @@ def as_array(data, dtype=None):
     a Tensor gives its own array (no copy)."""
     if isinstance(data, Tensor):
         data = data.data
-    if isinstance(data, np.ndarray):
+    if isinstance(data, np.ndarray) and data.dtype.kind not in "OUSV":
         return data if dtype is None else data.astype(dtype, copy=False)
-    array = np.asarray(data, dtype=dtype)
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"tensor: cannot make a tensor of {type(data).__name__} data ({error})") from None
+    if array.dtype.kind in "OUSV":
+        raise TypeError(f"tensor: cannot make a tensor of {type(data).__name__} data holding {array.dtype} values (numbers only)")
     if dtype is None and array.dtype == np.float64:
         array = array.astype(DEFAULT_FLOAT)
     return array
@@ -61,20 +66,31 @@ def dim_arg(dim, axis=None):
         dim = axis
     if isinstance(dim, list):
         dim = tuple(dim)
+    if dim is not None and not all(_is_int(d) for d in (dim if isinstance(dim, tuple) else (dim,))):
+        raise TypeError(f"dim must be an int or a tuple of ints, got {dim!r}")
     return dim
+
+
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def keepdim_arg(keepdim, keepdims=None):
     """``keepdim`` (PyTorch) or ``keepdims`` (NumPy), as a bool."""
-    return bool(keepdims) if keepdims is not None else bool(keepdim)
+    keep = keepdims if keepdims is not None else keepdim
+    if not isinstance(keep, (bool, int, np.bool_)):
+        raise TypeError(f"keepdim must be a bool, got {type(keep).__name__}")
+    return bool(keep)
 
 
 def normalize_dim(dim, ndim, op=None):
     """``dim`` as a non-negative index into ``ndim`` dimensions (negative counts from the
     end); IndexError naming ``op`` if it is out of range."""
     size = max(ndim, 1)
+    prefix = f"{op}: " if op else ""
+    if not _is_int(dim):
+        raise TypeError(f"{prefix}dim must be an int, got {dim!r}")
     if not -size <= dim < size:
-        prefix = f"{op}: " if op else ""
         raise IndexError(f"{prefix}dimension {dim} is out of range for a tensor with {ndim} dimensions")
     return dim % size if ndim else 0
 

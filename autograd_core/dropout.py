@@ -2,7 +2,7 @@
 draws a fresh mask each time it runs instead of replaying the one drawn while tracing."""
 import numpy as np
 
-from . import creation
+from . import random
 from .function import Function
 
 
@@ -12,7 +12,7 @@ class DropoutMask(Function):
     to the graph; ``x * mask`` is inverted dropout."""
 
     def forward(self, shape, p, dtype):
-        keep = creation.default_generator().random(shape, dtype=dtype) >= p
+        keep = random.default_generator().random(shape, dtype=dtype) >= p
         return keep * np.asarray(1.0 / (1.0 - p), dtype=dtype)
 
 

@@ -15,6 +15,11 @@ from .tensor import Tensor
 __all__ = [
     "abs", "clamp", "clip", "cos", "elu", "erf", "exp", "gelu", "leaky_relu", "log", "maximum",
     "minimum", "relu", "sigmoid", "sin", "softplus", "sqrt", "tanh", "where",
+    "acos", "add", "arccos", "arcsin", "arcsinh", "arctan", "asin", "asinh", "atan", "atan2", "ceil",
+    "clamp_max", "clamp_min", "cosh", "div", "divide", "exp2", "expm1", "fix", "floor", "floor_divide",
+    "frac", "hypot", "lerp", "log10", "log1p", "log2", "mul", "multiply", "nan_to_num", "reciprocal",
+    "remainder", "round", "rsqrt", "sign", "sinh", "square", "sub", "subtract", "tan", "true_divide",
+    "trunc", "pow",
 ]
 
 
@@ -463,8 +468,14 @@ class Cast(Function):
         return grad
 
 
-def where(condition, x, y):
-    """``x`` where ``condition`` is true, else ``y`` (broadcast together)."""
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` is true, else ``other`` (broadcast together; either may
+    be a number). ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``."""
+    if input is None and other is None:
+        from .indexing import nonzero
+
+        return nonzero(condition, as_tuple=True)
+    x, y = input, other
     if isinstance(condition, Tensor):
         condition = condition.data
     return Where.apply(condition, x, y)
@@ -525,3 +536,390 @@ except ImportError:  # pragma: no cover - depends on the environment
 
     def _erf(x):
         return _math_erf(x).astype(np.result_type(x, np.float32), copy=False)
+
+
+# -- more of torch's math: logs and exponentials, trigonometry, rounding -------------------
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+
+
+def _float_input(x):
+    """Integer and boolean tensors compute in float32, as PyTorch's floating-point math does."""
+    x = as_tensor(x)
+    return x if x.dtype.kind in "fc" else x.to(np.float32)
+
+
+class Log2(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.log2(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (x * _LN2)
+
+
+class Log10(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.log10(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (x * _LN10)
+
+
+class Log1p(Function):
+    """log(1 + x), accurate for small x."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.log1p(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (x + 1)
+
+
+class Expm1(Function):
+    """exp(x) - 1, accurate for small x; derivative exp(x) = out + 1."""
+
+    def forward(self, x):
+        out = np.expm1(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * (out + 1)
+
+
+class Exp2(Function):
+    def forward(self, x):
+        out = np.exp2(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * out * _LN2
+
+
+class Rsqrt(Function):
+    """1 / sqrt(x); derivative -out^3 / 2."""
+
+    def forward(self, x):
+        with np.errstate(divide="ignore"):
+            out = 1 / np.sqrt(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * out * out * out * -0.5
+
+
+class Reciprocal(Function):
+    def forward(self, x):
+        with np.errstate(divide="ignore"):
+            out = np.reciprocal(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return -grad * out * out
+
+
+class Tan(Function):
+    """tan(x); derivative 1 + tan(x)^2."""
+
+    def forward(self, x):
+        out = np.tan(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return grad * (1 + out * out)
+
+
+class Asin(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.arcsin(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * (1 - x * x).rsqrt()
+
+
+class Acos(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.arccos(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return -grad * (1 - x * x).rsqrt()
+
+
+class Atan(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.arctan(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (1 + x * x)
+
+
+class Sinh(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.sinh(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * x.cosh()
+
+
+class Cosh(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.cosh(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * x.sinh()
+
+
+class Asinh(Function):
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.arcsinh(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * (x * x + 1).rsqrt()
+
+
+class Atan2(Function):
+    """The angle of the point (b, a): d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)."""
+
+    def forward(self, a, b):
+        self.save_for_backward(a, b)
+        return np.arctan2(a, b)
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        scale = grad / (a * a + b * b)
+        return scale * b, -scale * a
+
+
+class Hypot(Function):
+    """sqrt(a^2 + b^2) without overflow; d/da = a / out."""
+
+    def forward(self, a, b):
+        out = np.hypot(a, b)
+        self.save_for_backward(a, b, out)
+        return out
+
+    def backward(self, grad):
+        a, b, out = self.saved_tensors
+        scale = grad / out
+        return scale * a, scale * b
+
+
+class Remainder(Function):
+    """a - floor(a / b) * b, with the sign of b (Python's %); d/da = 1, d/db = -floor(a / b)."""
+
+    def forward(self, a, b):
+        self.save_for_backward(np.floor_divide(a, b))
+        return np.remainder(a, b)
+
+    def backward(self, grad):
+        (quotient,) = self.saved_tensors
+        return grad, -grad * quotient
+
+
+def _data(value):
+    return value.data if isinstance(value, Tensor) else np.asarray(value)
+
+
+def _unary(cls):
+    """The function form of a floating-point op: integer inputs compute in float32."""
+
+    def op(input):
+        return cls.apply(_float_input(input))
+
+    op.__name__ = cls.name
+    op.__doc__ = f"Elementwise {cls.name} (integers compute in float32); differentiable."
+    return op
+
+
+log2 = _unary(Log2)
+log10 = _unary(Log10)
+log1p = _unary(Log1p)
+expm1 = _unary(Expm1)
+exp2 = _unary(Exp2)
+rsqrt = _unary(Rsqrt)
+reciprocal = _unary(Reciprocal)
+tan = _unary(Tan)
+asin = _unary(Asin)
+acos = _unary(Acos)
+atan = _unary(Atan)
+sinh = _unary(Sinh)
+cosh = _unary(Cosh)
+asinh = _unary(Asinh)
+arcsin, arccos, arctan, arcsinh = asin, acos, atan, asinh
+
+
+def _binary_floats(input, other):
+    """Integer tensors meeting floating-point math take the other operand's float dtype
+    (float32 if both are integers), as PyTorch promotes them."""
+    floats = [v.dtype for v in (input, other) if isinstance(v, (Tensor, np.ndarray)) and v.dtype.kind in "fc"]
+    target = np.result_type(*floats) if floats else np.float32
+
+    def cast(value):
+        if isinstance(value, (Tensor, np.ndarray)) and value.dtype.kind not in "fc":
+            return value.to(target) if isinstance(value, Tensor) else value.astype(target)
+        return value
+
+    return cast(input), cast(other)
+
+
+def atan2(input, other):
+    """The angle of (other, input) in (-pi, pi]; differentiable in both."""
+    return Atan2.apply(*_binary_floats(as_tensor(input), other))
+
+
+def hypot(input, other):
+    """sqrt(input^2 + other^2), elementwise; differentiable in both."""
+    return Hypot.apply(as_tensor(input), other)
+
+
+def _constant(op, x, values):
+    """A result that is piecewise constant in ``x`` (rounding, sign): not differentiable,
+    so it never requires grad (its derivative is zero wherever it exists)."""
+    x = as_tensor(x)
+    if x.dtype.kind not in "fc":
+        return Tensor._make(x.data.copy())
+    return Tensor._make(np.asarray(values(x.data)))
+
+
+def sign(input):
+    """-1, 0 or +1 (the perceptron's step): piecewise constant, so not differentiable."""
+    return Sign.apply(as_tensor(input)).detach()
+
+
+def floor(input):
+    """Round down; not differentiable."""
+    return _constant("floor", input, np.floor)
+
+
+def ceil(input):
+    """Round up; not differentiable."""
+    return _constant("ceil", input, np.ceil)
+
+
+def trunc(input):
+    """Round towards zero; not differentiable."""
+    return _constant("trunc", input, np.trunc)
+
+
+def round(input, *, decimals=0):
+    """Round half to even (as PyTorch and NumPy); not differentiable."""
+    return _constant("round", input, lambda a: np.round(a, decimals))
+
+
+fix = trunc
+
+
+def frac(input):
+    """The fractional part x - trunc(x), with x's sign; its derivative is 1."""
+    return input - trunc(input)
+
+
+def square(input):
+    return input * input
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input); differentiable in all three."""
+    return input + weight * (end - input)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN, +inf and -inf replaced by ``nan`` and by the dtype's largest and smallest
+    finite values (or ``posinf``/``neginf``); the gradient passes where input is finite."""
+    data = input.data
+    if data.dtype.kind not in "fc":
+        return Tensor._make(data.copy())
+    replaced = np.nan_to_num(data, nan=nan, posinf=posinf, neginf=neginf)
+    return Where.apply(np.isfinite(data), input, replaced)
+
+
+def clamp_min(input, min):
+    return Clip.apply(as_tensor(input), min=min, max=None)
+
+
+def clamp_max(input, max):
+    return Clip.apply(as_tensor(input), min=None, max=max)
+
+
+def add(input, other, *, alpha=1):
+    """input + alpha * other."""
+    return input + (other if alpha == 1 else other * alpha)
+
+
+def sub(input, other, *, alpha=1):
+    """input - alpha * other."""
+    return input - (other if alpha == 1 else other * alpha)
+
+
+subtract = sub
+
+
+def pow(input, exponent):
+    """input ** exponent (either may be a number)."""
+    return Pow.apply(input, exponent)
+
+
+def mul(input, other):
+    return input * other
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None):
+    """input / other; ``rounding_mode`` "trunc" or "floor" rounds the quotient (and is then
+    not differentiable, keeping integer dtypes as PyTorch does)."""
+    if rounding_mode is None:
+        input, other = _binary_floats(input, other)
+        return input / other
+    a, b = _data(input), _data(other)
+    if rounding_mode == "floor":
+        quotient = np.floor_divide(a, b) if np.result_type(a, b).kind in "iub" else np.floor(a / b)
+    elif rounding_mode == "trunc":
+        quotient = np.trunc(a / b)
+        if np.result_type(a, b).kind in "iu":
+            quotient = quotient.astype(np.result_type(a, b))
+    else:
+        raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+    return Tensor._make(np.asarray(quotient))
+
+
+divide = true_divide = div
+
+
+def floor_divide(input, other):
+    """floor(input / other); not differentiable."""
+    return div(input, other, rounding_mode="floor")
+
+
+def remainder(input, other):
+    """input - floor(input / other) * other: the sign of ``other``, as Python's ``%``."""
+    return Remainder.apply(as_tensor(input), other)
+

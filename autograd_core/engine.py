@@ -11,7 +11,7 @@ import collections
 
 import numpy as np
 
-from . import grad_mode
+from . import anomaly, grad_mode
 from .arguments import as_array
 from .function import Function
 from .tensor import Tensor
@@ -24,6 +24,9 @@ def topological_order(roots):
     depends on: the order in which the backward pass visits them."""
     order = []
     visited = set()
+    roots = list(roots) if isinstance(roots, (list, tuple)) else roots
+    if not isinstance(roots, list) or not all(isinstance(r, Function) for r in roots):
+        raise TypeError("topological_order: expected a list of Function nodes (tensors' grad_fn)")
     for root in roots:
         if root in visited:
             continue
@@ -47,6 +50,8 @@ def sum_to_shape(grad, shape, op_name="backward"):
     """Undo broadcasting: sum ``grad`` (a Tensor or an array) over the dimensions that
     broadcasting added or stretched, so that it has the input's ``shape``. The one place
     this is done."""
+    if not isinstance(grad, (Tensor, np.ndarray)) or not isinstance(shape, tuple):
+        raise TypeError(f"{op_name}: sum_to_shape takes a Tensor or an array and a shape tuple")
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
@@ -177,6 +182,8 @@ class BackwardPass:
         grad_mode._enabled = self.create_graph
         try:
             input_grads = node_vjp(node, grad, self.create_graph)
+            if anomaly._enabled:
+                anomaly.check_backward(node, grad, input_grads)
             local_grads = None
             if local and grad.data.size == 1:
                 local_grads = node_vjp(node, Tensor._make(np.ones_like(grad.data)), self.create_graph)
@@ -299,12 +306,19 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     which gives second derivatives (Hessian-vector products, gradient penalties).
     """
     single_input = isinstance(inputs, Tensor)
+    for what, value in (("outputs", outputs), ("inputs", inputs)):
+        if not isinstance(value, (Tensor, list, tuple)):
+            raise TypeError(f"grad: {what} must be a Tensor or a sequence of Tensors, got {type(value).__name__}")
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if single_input else list(inputs)
+    if not all(isinstance(o, Tensor) for o in outputs):
+        raise TypeError("grad: every output must be a Tensor")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor) or isinstance(grad_outputs, np.ndarray):
         grad_outputs = [grad_outputs]
+    elif not isinstance(grad_outputs, (list, tuple)):
+        raise TypeError(f"grad: grad_outputs must be a Tensor or a sequence, got {type(grad_outputs).__name__}")
     if len(grad_outputs) != len(outputs):
         raise ValueError(f"grad: {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
     for t in inputs:
@@ -326,6 +340,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     results = []
     for t in inputs:
         g = walk.grads.get(t) if t.grad_fn is None else wanted[t.grad_fn]
+        if g is not None and t.grad_fn is None and t._hooks:
+            g = _run_hooks(t._hooks, g)  # a leaf's hooks see its gradient, as in torch.autograd.grad
         if g is None and not allow_unused:
             raise RuntimeError(
                 f"grad: an input of shape {tuple(t.shape)} was not used to compute the outputs "

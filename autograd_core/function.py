@@ -33,7 +33,7 @@ import weakref
 
 import numpy as np
 
-from . import grad_mode, scope
+from . import anomaly, grad_mode, scope
 from .arguments import as_tensor
 from .tensor import Tensor
 
@@ -51,6 +51,9 @@ def _snake_case(name):
 
 
 def _describe(args):
+    odd = [type(a).__name__ for a in args if not isinstance(a, (Tensor, np.ndarray, int, float, bool, type(None)))]
+    if odd:
+        return "arguments of type " + ", ".join(odd)
     shapes = [f"{tuple(a.shape)}" for a in args if isinstance(a, (Tensor, np.ndarray))]
     return "shapes " + " and ".join(shapes) if shapes else "scalar arguments"
 
@@ -192,15 +195,20 @@ class Function:
                     break
         try:
             raw = node.forward(*datas, **kwargs)
-        except (ValueError, IndexError, TypeError) as error:
+        except (ValueError, IndexError, TypeError, AttributeError) as error:
             message = str(error)
             if message.startswith(cls.name + ":"):
                 raise
-            raise type(error)(f"{cls.name}: {_describe(args)}: {message}") from None
+            # NumPy's own subclasses (UFuncTypeError...) take other constructor arguments,
+            # and an AttributeError here means an argument was not an array at all.
+            kind = next(k for k in (IndexError, ValueError, TypeError) if isinstance(error, k)) if not isinstance(error, AttributeError) else TypeError
+            raise kind(f"{cls.name}: {_describe(args)}: {message}") from None
         extras = None
         if type(raw) is tuple:
             raw, *extras = raw
         out = raw if type(raw) is np.ndarray else np.asarray(raw)
+        if anomaly._enabled:
+            anomaly.check_forward(node, args, out)
         if node._recording and out.dtype.kind in "fc":
             result = node._connect(args, datas, raw, out, kwargs)
         else:

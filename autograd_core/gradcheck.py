@@ -70,6 +70,16 @@ def _numerical(func, inputs, wrt, eps):
     return jacobians
 
 
+def _as_inputs(func, inputs, op):
+    if not callable(func):
+        raise TypeError(f"{op}: func must be callable, got {type(func).__name__}")
+    if isinstance(inputs, Tensor):
+        return (inputs,)
+    if not isinstance(inputs, (list, tuple)):
+        raise TypeError(f"{op}: inputs must be a Tensor or a tuple, got {type(inputs).__name__}")
+    return tuple(inputs)
+
+
 def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """Compare backprop's derivatives of ``func(*inputs)`` with central differences.
 
@@ -77,7 +87,7 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
     are checked. Returns True, or raises ``GradcheckError`` naming the worst element
     (or returns False if ``raise_exception=False``).
     """
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    inputs = _as_inputs(func, inputs, "gradcheck")
     wrt = _differentiable(inputs)
     for t in wrt:
         if not t.data.flags.writeable or not t.data.flags.c_contiguous:
@@ -110,7 +120,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-
     vector-Jacobian product v^T J, computed by backprop with ``create_graph=True`` (the
     ops' ``backward``), after checking that it equals the one computed without a graph
     (their ``fast_backward``). ``grad_outputs`` (v) are random float64 tensors unless given."""
-    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    inputs = _as_inputs(func, inputs, "gradgradcheck")
     wrt = _differentiable(inputs)
     outputs = _outputs(func, inputs)
     if grad_outputs is None:

@@ -3,6 +3,7 @@
 ``dim`` may be None (every dimension), an int or a tuple of ints; ``keepdim`` keeps the
 reduced dimensions with size 1, as in PyTorch.
 """
+import collections
 import math
 
 import numpy as np
@@ -13,7 +14,7 @@ from .tensor import MaxMin, Tensor
 
 __all__ = [
     "amax", "amin", "argmax", "argmin", "logsumexp", "log_softmax", "max", "mean", "min", "softmax",
-    "std", "sum", "var",
+    "std", "sum", "var", "aminmax", "count_nonzero", "cumprod", "cumsum", "dist", "norm", "prod",
 ]
 
 
@@ -127,7 +128,7 @@ def variance(x, dim, unbiased, keepdim, correction):
     """Variance over ``dim``: divides by n - correction (1, unbiased, by default)."""
     if correction is None:
         correction = 0 if unbiased is False else 1
-    axes = normalize_dims(dim, x.ndim)
+    axes = normalize_dims(dim, x.ndim, "var")
     count = math.prod(x.shape[a] for a in axes)
     centered = x - x.mean(dim=axes, keepdim=True)
     return (centered * centered).sum(dim=axes, keepdim=keepdim) / (count - correction if count > correction else 0)
@@ -194,6 +195,153 @@ class LogSoftmax(Function):
         return grad - np.exp(out) * grad.sum(axis=self.attrs["dim"], keepdims=True)
 
 
+# -- products, running sums and products, extremes, counts -------------------------------
+def _accumulate_dtype(x, dtype):
+    """Sums and products of integers and booleans accumulate in int64, as PyTorch's do."""
+    if dtype is not None:
+        return np.dtype(dtype)
+    return np.dtype(np.int64) if x.dtype.kind in "biu" else x.dtype
+
+
+class Cumsum(Function):
+    """Running sum along ``dim``; its backward is the running sum from the other end."""
+
+    def forward(self, x, *, dim):
+        return np.cumsum(x, axis=dim)
+
+    def backward(self, grad):
+        from .shape import flip
+
+        dim = self.attrs["dim"]
+        return flip(flip(grad, dim).cumsum(dim), dim)
+
+
+class Cumprod(Function):
+    """Running product along ``dim``.
+
+    d out_j / d x_i = prod_{k <= j, k != i} x_k for i <= j. Without zeros that is
+    out_j / x_i, so the gradient is a reversed running sum of g * out divided by x; with a
+    zero, each x_i is in turn replaced by 1 and the running products recomputed (O(n^2),
+    but exact and itself differentiable).
+    """
+
+    def forward(self, x, *, dim):
+        out = np.cumprod(x, axis=dim)
+        if self.recording:
+            self.save_for_backward(x, out, no_zeros=bool(np.all(x != 0)))
+        return out
+
+    def backward(self, grad):
+        from .elementwise import where
+        from .shape import flip
+
+        x, out = self.saved_tensors
+        dim = self.attrs["dim"]
+        n = x.shape[dim]
+        if n == 0:
+            return grad
+        if self.saved.no_zeros:
+            return flip(flip(grad * out, dim).cumsum(dim), dim) / x
+        moved = x.movedim(dim, -1)
+        eye = np.eye(n, dtype=bool)
+        # others[..., i, j] = prod_{k <= j, k != i} x_k
+        others = where(eye, 1.0, moved.unsqueeze(-2).expand(moved.shape[:-1] + (n, n))).cumprod(-1)
+        later = np.triu(np.ones((n, n), dtype=bool))
+        g = grad.movedim(dim, -1).unsqueeze(-2)
+        return (where(later, others, 0.0) * g).sum(-1).movedim(-1, dim)
+
+
+def _running(op, input, dim, dtype):
+    input = as_tensor(input)
+    dim = normalize_dim(dim, input.ndim, op.name)
+    target = _accumulate_dtype(input, dtype)
+    if input.dtype != target:
+        input = input.to(target)
+    if input.ndim == 0:
+        return input * 1
+    return op.apply(input, dim=dim)
+
+
+def cumsum(input, dim, *, dtype=None):
+    """Running sum along ``dim`` (integers accumulate in int64)."""
+    return _running(Cumsum, input, dim, dtype)
+
+
+def cumprod(input, dim, *, dtype=None):
+    """Running product along ``dim`` (integers accumulate in int64)."""
+    return _running(Cumprod, input, dim, dtype)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """The product of all elements, or along ``dim``; the last running product, so its
+    gradient (correct with zeros too) is ``cumprod``'s."""
+    input = as_tensor(input)
+    target = _accumulate_dtype(input, dtype)
+    if dim is None:
+        input = input.reshape(-1)
+        dim, keepdim, shape = 0, False, ()
+    else:
+        dim = normalize_dim(dim, input.ndim, "prod")
+        if input.ndim == 0:
+            return input.to(target) * 1
+    if input.shape[dim] == 0:
+        shape = _kept_shape(input.shape, (dim,)) if keepdim else input.shape[:dim] + input.shape[dim + 1 :]
+        return Tensor._make(np.ones(shape, dtype=target))
+    last = cumprod(input, dim, dtype=target).narrow(dim, input.shape[dim] - 1, 1)
+    return last if keepdim else last.squeeze(dim)
+
+
+def amax(input, dim=(), keepdim=False):
+    """The largest value over ``dim`` (every dimension by default); ties share the gradient."""
+    return Amax.apply(as_tensor(input), dim=_reduction_dims(dim), keepdim=keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    """The smallest value over ``dim`` (every dimension by default); ties share the gradient."""
+    return Amin.apply(as_tensor(input), dim=_reduction_dims(dim), keepdim=keepdim)
+
+
+def _reduction_dims(dim):
+    if dim is None or dim == () or dim == []:
+        return None
+    return tuple(dim) if isinstance(dim, list) else dim
+
+
+MinMax = collections.namedtuple("MinMax", ["min", "max"])
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) together, over ``dim`` or every element."""
+    return MinMax(amin(input, dim, keepdim), amax(input, dim, keepdim))
+
+
+def count_nonzero(input, dim=None):
+    """How many elements are not zero (int64), over ``dim`` (an int or tuple) or all."""
+    data = input.data if isinstance(input, Tensor) else np.asarray(input)
+    axes = normalize_dims(_reduction_dims(dim), data.ndim, "count_nonzero") if data.ndim else None
+    return Tensor._make(np.asarray(np.count_nonzero(data, axis=axes), dtype=np.int64))
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """``torch.norm``: the vector p-norm over ``dim`` (all elements by default); "fro" is
+    the 2-norm. (``linalg.norm`` and ``linalg.vector_norm`` are the newer forms.)"""
+    from .linalg import vector_norm
+
+    input = as_tensor(input)
+    if p == "fro":
+        p = 2
+    elif isinstance(p, str):
+        raise ValueError(f"norm: p must be a number or 'fro', got {p!r}")
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+def dist(input, other, p=2):
+    """The p-norm of input - other (broadcast together)."""
+    from .linalg import vector_norm
+
+    return vector_norm(as_tensor(input) - other, p)
+
+
 def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The sum over ``dim`` (every dimension if None)."""
     return Sum.apply(as_tensor(input), dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
@@ -213,16 +361,6 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """The square root of ``var``."""
     return var(input, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims).sqrt()
-
-
-def amax(input, dim=None, keepdim=False):
-    """The largest value over ``dim``; ties share the gradient evenly."""
-    return Amax.apply(as_tensor(input), dim=dim_arg(dim), keepdim=keepdim)
-
-
-def amin(input, dim=None, keepdim=False):
-    """The smallest value over ``dim``; ties share the gradient evenly."""
-    return Amin.apply(as_tensor(input), dim=dim_arg(dim), keepdim=keepdim)
 
 
 def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):

@@ -6,13 +6,16 @@ view or, for expand, a sum over the broadcast dimensions.
 """
 import numpy as np
 
-from .arguments import as_tensor, normalize_dim, shape_arg
+from .arguments import as_array, as_tensor, normalize_dim, shape_arg
 from .engine import sum_to_shape
 from .function import Function
+from .tensor import Tensor
 
 __all__ = [
     "cat", "expand", "flatten", "pad", "permute", "reshape", "split", "squeeze", "stack", "swapaxes",
     "transpose", "unsqueeze",
+    "broadcast_tensors", "broadcast_to", "chunk", "flip", "fliplr", "flipud", "movedim", "moveaxis", "narrow",
+    "repeat_interleave", "roll", "select", "swapdims", "t", "tile", "unbind",
 ]
 
 
@@ -164,14 +167,24 @@ def unsqueeze(input, dim):
     return x.reshape(x.shape[:dim] + (1,) + x.shape[dim:])
 
 
+def _tensor_sequence(tensors, op):
+    """``tensors`` as a list, after checking it is a sequence of tensors or arrays."""
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: expected a list or tuple of tensors, got {type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, (Tensor, np.ndarray)):
+            raise TypeError(f"{op}: element {i} is a {type(t).__name__}, not a Tensor")
+    return list(tensors)
+
+
 def cat(tensors, dim=0):
     """Concatenate tensors along an existing dimension."""
-    return Cat.apply(*tensors, dim=dim)
+    return Cat.apply(*_tensor_sequence(tensors, "cat"), dim=dim)
 
 
 def stack(tensors, dim=0):
     """Join tensors of equal shape along a new dimension."""
-    tensors = list(tensors)
+    tensors = _tensor_sequence(tensors, "stack")
     if not tensors:
         raise ValueError("stack: expected a non-empty sequence of tensors")
     shapes = {tuple(np.shape(t)) for t in tensors}
@@ -188,10 +201,16 @@ def split(input, split_size_or_sections, dim=0):
         raise ValueError("split: expected a tensor with at least one dimension, got a 0-d tensor")
     dim = normalize_dim(dim, x.ndim, "split")
     length = x.shape[dim]
+    if isinstance(split_size_or_sections, bool) or not isinstance(split_size_or_sections, (int, list, tuple)) or (
+        not isinstance(split_size_or_sections, int)
+        and not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in split_size_or_sections)
+    ):
+        raise TypeError(f"split: expected a chunk size or a list of sizes >= 0, got {split_size_or_sections!r}")
     if isinstance(split_size_or_sections, int):
         if split_size_or_sections <= 0:
             raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
-        sizes = [min(split_size_or_sections, length - s) for s in range(0, length, split_size_or_sections)]
+        # A size-0 dimension still splits into one (empty) chunk, as in PyTorch.
+        sizes = [min(split_size_or_sections, length - s) for s in range(0, length, split_size_or_sections)] or [0]
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != length:
@@ -243,3 +262,158 @@ def _pad_indices(n, before, after, mode):
         folded = np.abs(positions) % period
         return np.where(folded < n, folded, period - folded)
     raise ValueError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}")
+
+
+# -- rearranging: flip, roll, repeat, tile, chunk, narrow, unbind, movedim -----------------
+def _dims(dims, ndim, op):
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    return tuple(normalize_dim(d, max(ndim, 1), op) for d in dims)
+
+
+def flip(input, dims):
+    """The order of elements reversed along ``dims``."""
+    dims = _dims(dims, input.ndim, "flip")
+    if input.ndim == 0:
+        return input[()]
+    return input[tuple(slice(None, None, -1) if i in dims else slice(None) for i in range(input.ndim))]
+
+
+def fliplr(input):
+    return flip(input, 1)
+
+
+def flipud(input):
+    return flip(input, 0)
+
+
+def roll(input, shifts, dims=None):
+    """Elements shifted by ``shifts`` along ``dims``, wrapping around; without ``dims``
+    the flattened tensor is rolled and reshaped back."""
+    from .indexing import take
+
+    if dims is None:
+        return roll(input.flatten(), shifts, 0).reshape(input.shape)
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = _dims(dims, input.ndim, "roll")
+    if len(shifts) != len(dims):
+        raise ValueError(f"roll: {len(shifts)} shifts for {len(dims)} dims")
+    for shift, dim in zip(shifts, dims):
+        n = input.shape[dim]
+        if n:
+            input = take(input, (np.arange(n) - shift) % n, dim)
+    return input
+
+
+def repeat(input, *sizes):
+    """The tensor repeated ``sizes[i]`` times along dimension i (``Tensor.repeat``); extra
+    leading sizes add dimensions."""
+    sizes = _shape_sizes(sizes)
+    if len(sizes) < input.ndim:
+        raise ValueError(
+            f"repeat: {len(sizes)} repeat counts for a tensor of {input.ndim} dimensions (need at least {input.ndim})"
+        )
+    if any(s < 0 for s in sizes):
+        raise ValueError(f"repeat: negative repeat count in {sizes}")
+    shape = (1,) * (len(sizes) - input.ndim) + tuple(input.shape)
+    # Each dimension n becomes (r, n) broadcast, then the pair is merged into r * n.
+    interleaved = input.reshape(tuple(x for n in shape for x in (1, n)))
+    expanded = interleaved.expand(tuple(x for r, n in zip(sizes, shape) for x in (r, n)))
+    return expanded.reshape(tuple(r * n for r, n in zip(sizes, shape)))
+
+
+def tile(input, *dims):
+    """As ``repeat``, with missing leading counts taken as 1."""
+    dims = _shape_sizes(dims)
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+def _shape_sizes(sizes):
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        return tuple(sizes[0])
+    return tuple(sizes)
+
+
+def repeat_interleave(input, repeats, dim=None, *, output_size=None):
+    """Each element repeated ``repeats`` times (an int or one count per element) along
+    ``dim``, or over the flattened tensor without ``dim``."""
+    from .indexing import take
+
+    if dim is None:
+        input, dim = input.flatten(), 0
+    dim = normalize_dim(dim, input.ndim, "repeat_interleave")
+    counts = as_array(repeats)
+    n = input.shape[dim]
+    if counts.ndim and counts.shape != (n,) and counts.size != 1:
+        raise ValueError(f"repeat_interleave: {counts.size} repeat counts for a dimension of size {n}")
+    if np.any(counts < 0):
+        raise ValueError("repeat_interleave: repeat counts must be non-negative")
+    return take(input, np.repeat(np.arange(n), counts.reshape(-1) if counts.ndim else counts), dim)
+
+
+def chunk(input, chunks, dim=0):
+    """Split into at most ``chunks`` pieces of equal size ceil(n / chunks) (the last may be
+    smaller, and there may be fewer pieces, as in PyTorch)."""
+    if chunks <= 0:
+        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+    n = input.shape[normalize_dim(dim, input.ndim, "chunk")]
+    return split(input, max(-(-n // chunks), 1), dim)
+
+
+def narrow(input, dim, start, length):
+    """The slice ``start : start + length`` of dimension ``dim`` (a view)."""
+    dim = normalize_dim(dim, input.ndim, "narrow")
+    n = input.shape[dim]
+    if start < 0:
+        start += n
+    if not 0 <= start <= n or length < 0 or start + length > n:
+        raise IndexError(f"narrow: start {start} and length {length} do not fit dimension {dim} of size {n}")
+    return input[(slice(None),) * dim + (slice(start, start + length),)]
+
+
+def select(input, dim, index):
+    """The slice at ``index`` of dimension ``dim``, which is removed (a view)."""
+    dim = normalize_dim(dim, input.ndim, "select")
+    n = input.shape[dim]
+    if not -n <= index < n:
+        raise IndexError(f"select: index {index} is out of range for dimension {dim} of size {n}")
+    return input[(slice(None),) * dim + (index,)]
+
+
+def unbind(input, dim=0):
+    """The slices along ``dim``, as a tuple."""
+    dim = normalize_dim(dim, input.ndim, "unbind")
+    return tuple(select(input, dim, i) for i in range(input.shape[dim]))
+
+
+def movedim(input, source, destination):
+    """Dimensions ``source`` moved to positions ``destination``; the others keep their order."""
+    source = _dims(source, input.ndim, "movedim")
+    destination = _dims(destination, input.ndim, "movedim")
+    if len(source) != len(destination) or len(set(source)) != len(source) or len(set(destination)) != len(destination):
+        raise ValueError(f"movedim: source {source} and destination {destination} must be distinct and of equal length")
+    order = [d for d in range(input.ndim) if d not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return input.permute(*order)
+
+
+moveaxis = movedim
+swapdims = transpose
+
+
+def t(input):
+    """The transpose of a matrix (0-D and 1-D tensors come back as they are)."""
+    if input.ndim > 2:
+        raise ValueError(f"t: expects a tensor of at most 2 dimensions, got shape {tuple(input.shape)}")
+    return transpose(input, 0, -1) if input.ndim == 2 else input
+
+
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common broadcast shape (views)."""
+    tensors = [as_tensor(t) for t in tensors]
+    shape = np.broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
+
+
+def broadcast_to(input, size):
+    return input.expand(size)

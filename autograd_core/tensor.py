@@ -108,6 +108,8 @@ class Tensor:
     def item(self):
         if _tracer is not None:
             _tracer.read_value(self, "item()")
+        if self.data.size != 1:
+            raise ValueError(f"item: only a one-element tensor converts to a Python number, this one has shape {tuple(self.shape)}")
         return self.data.item()
 
     def numpy(self):
@@ -205,69 +207,84 @@ class Tensor:
         return _HookHandle(owner._hooks, hook)
 
     # -- in-place updates (no graph; used by optimizers and initializers) ---------------
-    def _check_inplace(self, op):
-        if _tracer is not None and op != "copy_":
+    def _inplace(self, op, change, *operands):
+        """Run ``change(data, *operands)``, which writes into ``self.data``, and count the
+        change in the version counter. A refused or failed change leaves the tensor, its
+        version included, as it was."""
+        if _tracer is not None:
+            # copy_ is replayed by the compiled program; the tracer refuses every other write.
             _tracer.write(self, op, None)
         if grad_mode._enabled and self.requires_grad:
             raise RuntimeError(
                 f"{op}: in-place change of a tensor that requires grad; do it inside no_grad() "
                 "or build a new tensor instead"
             )
+        try:
+            operands = [_inplace_operand(v, op) for v in operands]
+            change(self.data, *operands)
+        except (TypeError, ValueError, IndexError) as error:
+            if str(error).startswith(op + ":"):
+                raise
+            kind = next(k for k in (IndexError, ValueError, TypeError) if isinstance(error, k))
+            raise kind(f"{op}: tensor of shape {tuple(self.data.shape)} and dtype {self.data.dtype}: {error}") from None
         self._vc[0] += 1
+        return self
 
     def __setitem__(self, index, value):
-        self._check_inplace("setitem")
-        self.data[index_arg(index)] = as_array(value)
+        index = index_arg(index)
+
+        def assign(data, value):
+            data[index] = value
+
+        self._inplace("setitem", assign, as_array(value))
 
     def add_(self, other, alpha=1):
-        self._check_inplace("add_")
-        other = _inplace_operand(other)
-        if alpha != 1:
-            other = other * alpha
-        np.add(self.data, other, out=self.data, casting="unsafe")
-        return self
+        def add(data, other, alpha):
+            np.add(data, other * alpha if alpha != 1 else other, out=data, casting="unsafe")
+
+        return self._inplace("add_", add, other, alpha)
 
     def sub_(self, other, alpha=1):
         return self.add_(other, -alpha)
 
     def mul_(self, other):
-        self._check_inplace("mul_")
-        np.multiply(self.data, _inplace_operand(other), out=self.data, casting="unsafe")
-        return self
+        return self._inplace("mul_", lambda data, other: np.multiply(data, other, out=data, casting="unsafe"), other)
 
     def div_(self, other):
-        self._check_inplace("div_")
-        np.divide(self.data, _inplace_operand(other), out=self.data, casting="unsafe")
-        return self
+        return self._inplace("div_", lambda data, other: np.divide(data, other, out=data, casting="unsafe"), other)
 
     def copy_(self, source):
-        original = source
-        source = as_array(source)
-        try:
-            fits = np.broadcast_shapes(source.shape, self.shape) == self.shape
-        except ValueError:
-            fits = False
-        if not fits:
-            raise ValueError(f"copy_: source of shape {source.shape} does not fit shape {self.shape}")
         if _tracer is not None:
+            shape = as_array(source).shape
+            try:
+                fits = np.broadcast_shapes(shape, self.shape) == self.shape
+            except ValueError:
+                fits = False
+            if not fits:
+                raise ValueError(f"copy_: tensor of shape {tuple(self.shape)}: source of shape {shape} does not broadcast to it")
             # A traced write is replayed by the compiled program, not done now.
-            return _tracer.write(self, "copy_", original)
-        self._check_inplace("copy_")
-        np.copyto(self.data, source, casting="unsafe")
-        return self
+            return _tracer.write(self, "copy_", source)
+        return self._inplace("copy_", lambda data, source: np.copyto(data, source, casting="unsafe"), as_array(source))
 
     def fill_(self, value):
-        self._check_inplace("fill_")
-        self.data.fill(value)
-        return self
+        return self._inplace("fill_", lambda data, value: data.fill(value), value)
 
     def zero_(self):
         return self.fill_(0)
 
+    def masked_fill_(self, mask, value):
+        where = as_array(mask).astype(bool)
+        return self._inplace(
+            "masked_fill_", lambda data, value: np.copyto(data, value, where=where, casting="unsafe"), as_array(value)
+        )
+
     def clamp_(self, min=None, max=None):
-        self._check_inplace("clamp_")
-        np.clip(self.data, min, max, out=self.data)
-        return self
+        def clamp(data, low, high):
+            if low is None and high is None:
+                raise ValueError("give min, max or both")
+            np.clip(data, low, high, out=data)
+
+        return self._inplace("clamp_", clamp, min, max)
 
     # -- conversions ------------------------------------------------------------------
     def to(self, dtype):
@@ -341,10 +358,19 @@ class Tensor:
     def __abs__(self):
         return elementwise.Abs.apply(self)
 
-    add = __add__
-    sub = __sub__
-    mul = __mul__
-    div = __truediv__
+    def __floordiv__(self, other):
+        return elementwise.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return elementwise.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return elementwise.Remainder.apply(self, other)
+
+    def __rmod__(self, other):
+        return elementwise.Remainder.apply(other, self)
+
+    mul = multiply = __mul__
     pow = __pow__
     matmul = __matmul__
     neg = __neg__
@@ -371,9 +397,8 @@ class Tensor:
     def __ne__(self, other):
         return self._compare(other, np.not_equal)
 
-    def sign(self):
-        """-1, 0 or +1: the perceptron's step; no useful derivative, so not differentiable."""
-        return elementwise.Sign.apply(self).detach()
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
     # -- elementwise functions --------------------------------------------------------
     def exp(self):
@@ -422,9 +447,6 @@ class Tensor:
         return elementwise.Clip.apply(self, min=min, max=max)
 
     clamp = clip
-
-    def square(self):
-        return self * self
 
     def maximum(self, other):
         return elementwise.Maximum.apply(self, other)
@@ -498,6 +520,51 @@ class Tensor:
     def expand_as(self, other):
         return self.expand(other.shape)
 
+    def view_as(self, other):
+        return self.reshape(other.shape)
+
+    def type_as(self, other):
+        """This tensor in ``other``'s dtype."""
+        return self.to(other.dtype)
+
+    def contiguous(self):
+        """The tensor itself: NumPy handles any memory layout, so nothing needs copying."""
+        return self
+
+    def is_contiguous(self):
+        return bool(self.data.flags.c_contiguous)
+
+    @property
+    def mT(self):
+        """The matrices of the last two dimensions, transposed."""
+        return self.transpose(-2, -1)
+
+    def nelement(self):
+        return self.data.size
+
+    def is_floating_point(self):
+        return self.data.dtype.kind == "f"
+
+    def element_size(self):
+        return self.data.itemsize
+
+    # -- new tensors like this one (its dtype unless told otherwise) -------------------
+    def new_zeros(self, *size, dtype=None, requires_grad=False):
+        return Tensor(np.zeros(shape_arg(size), dtype=dtype or self.dtype), requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, requires_grad=False):
+        return Tensor(np.ones(shape_arg(size), dtype=dtype or self.dtype), requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, requires_grad=False):
+        return Tensor(np.empty(shape_arg(size), dtype=dtype or self.dtype), requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, requires_grad=False):
+        return Tensor(np.full(shape_arg((size,)), fill_value, dtype=dtype or self.dtype), requires_grad=requires_grad)
+
+    def new_tensor(self, data, *, dtype=None, requires_grad=False):
+        """A copy of ``data`` as a tensor, in this tensor's dtype unless told otherwise."""
+        return Tensor(np.array(as_array(data), dtype=dtype or self.dtype), requires_grad=requires_grad)
+
     def split(self, split_size_or_sections, dim=0):
         return shape_ops.split(self, split_size_or_sections, dim)
 
@@ -505,11 +572,13 @@ class Tensor:
         return indexing.GetItem.apply(self, index=index_arg(index))
 
 
-def _inplace_operand(value):
+def _inplace_operand(value, op):
     """Python numbers stay Python numbers, so NumPy applies them in the tensor's own dtype
     (``as_array`` would round them to float32 first, wrong for a float64 tensor)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
+    if isinstance(value, (str, bytes, dict)):
+        raise TypeError(f"expected a number or a tensor, got {type(value).__name__}")
     return as_array(value)
 
 
@@ -537,5 +606,124 @@ class _HookHandle:
 
 # The argument helpers and the op families import Tensor, so they come after it.
 from .arguments import as_array, dim_arg, index_arg, keepdim_arg, shape_arg  # noqa: E402
-from . import elementwise, indexing, linalg, reductions  # noqa: E402
+from . import comparison, elementwise, indexing, linalg, random, reductions, sorting  # noqa: E402
 from . import shape as shape_ops  # noqa: E402
+
+# Methods that are the op families' functions, as in PyTorch: x.log2() is log2(x).
+Tensor.add = elementwise.add
+Tensor.sub = Tensor.subtract = elementwise.sub
+Tensor.div = Tensor.divide = Tensor.true_divide = elementwise.div
+Tensor.floor_divide = elementwise.floor_divide
+Tensor.remainder = elementwise.remainder
+Tensor.log2 = elementwise.log2
+Tensor.log10 = elementwise.log10
+Tensor.log1p = elementwise.log1p
+Tensor.expm1 = elementwise.expm1
+Tensor.exp2 = elementwise.exp2
+Tensor.rsqrt = elementwise.rsqrt
+Tensor.reciprocal = elementwise.reciprocal
+Tensor.square = elementwise.square
+Tensor.sign = elementwise.sign
+Tensor.floor = elementwise.floor
+Tensor.ceil = elementwise.ceil
+Tensor.round = elementwise.round
+Tensor.trunc = Tensor.fix = elementwise.trunc
+Tensor.frac = elementwise.frac
+Tensor.tan = elementwise.tan
+Tensor.asin = Tensor.arcsin = elementwise.asin
+Tensor.acos = Tensor.arccos = elementwise.acos
+Tensor.atan = Tensor.arctan = elementwise.atan
+Tensor.sinh = elementwise.sinh
+Tensor.cosh = elementwise.cosh
+Tensor.asinh = Tensor.arcsinh = elementwise.asinh
+Tensor.atan2 = Tensor.arctan2 = elementwise.atan2
+Tensor.hypot = elementwise.hypot
+Tensor.lerp = elementwise.lerp
+Tensor.nan_to_num = elementwise.nan_to_num
+Tensor.clamp_min = elementwise.clamp_min
+Tensor.clamp_max = elementwise.clamp_max
+
+Tensor.prod = reductions.prod
+Tensor.cumsum = reductions.cumsum
+Tensor.cumprod = reductions.cumprod
+Tensor.amax = reductions.amax
+Tensor.amin = reductions.amin
+Tensor.aminmax = reductions.aminmax
+Tensor.count_nonzero = reductions.count_nonzero
+Tensor.norm = reductions.norm
+Tensor.dist = reductions.dist
+Tensor.sort = sorting.sort
+Tensor.argsort = sorting.argsort
+Tensor.msort = sorting.msort
+Tensor.topk = sorting.topk
+Tensor.kthvalue = sorting.kthvalue
+Tensor.median = sorting.median
+Tensor.nanmedian = sorting.nanmedian
+Tensor.mode = sorting.mode
+Tensor.unique = sorting.unique
+
+Tensor.mm = linalg.mm
+Tensor.bmm = linalg.bmm
+Tensor.mv = linalg.mv
+Tensor.dot = Tensor.vdot = linalg.dot
+Tensor.inner = linalg.inner
+Tensor.outer = Tensor.ger = linalg.outer
+Tensor.addmm = linalg.addmm
+Tensor.diag = linalg.diag
+Tensor.diag_embed = linalg.diag_embed
+Tensor.diagonal = linalg.diagonal
+Tensor.trace = linalg.trace
+Tensor.tril = linalg.tril
+Tensor.triu = linalg.triu
+Tensor.kron = linalg.kron
+Tensor.det = linalg.det
+Tensor.inverse = linalg.inv
+
+Tensor.gather = indexing.gather
+Tensor.scatter = indexing.scatter
+Tensor.scatter_add = indexing.scatter_add
+Tensor.index_select = indexing.index_select
+Tensor.index_add = indexing.index_add
+Tensor.masked_fill = indexing.masked_fill
+Tensor.masked_select = indexing.masked_select
+Tensor.take = indexing.take_flat
+Tensor.nonzero = indexing.nonzero
+Tensor.argwhere = indexing.argwhere
+
+Tensor.flip = shape_ops.flip
+Tensor.fliplr = shape_ops.fliplr
+Tensor.flipud = shape_ops.flipud
+Tensor.roll = shape_ops.roll
+Tensor.repeat = shape_ops.repeat
+Tensor.tile = shape_ops.tile
+Tensor.repeat_interleave = shape_ops.repeat_interleave
+Tensor.chunk = shape_ops.chunk
+Tensor.narrow = shape_ops.narrow
+Tensor.select = shape_ops.select
+Tensor.unbind = shape_ops.unbind
+Tensor.movedim = Tensor.moveaxis = shape_ops.movedim
+Tensor.swapdims = shape_ops.transpose
+Tensor.t = shape_ops.t
+Tensor.broadcast_to = shape_ops.broadcast_to
+
+Tensor.any = comparison.any
+Tensor.all = comparison.all
+Tensor.isnan = comparison.isnan
+Tensor.isinf = comparison.isinf
+Tensor.isposinf = comparison.isposinf
+Tensor.isneginf = comparison.isneginf
+Tensor.isfinite = comparison.isfinite
+Tensor.isclose = comparison.isclose
+Tensor.allclose = comparison.allclose
+Tensor.equal = comparison.equal
+Tensor.logical_not = comparison.logical_not
+Tensor.logical_and = comparison.logical_and
+Tensor.logical_or = comparison.logical_or
+Tensor.logical_xor = comparison.logical_xor
+
+Tensor.uniform_ = random.uniform_
+Tensor.normal_ = random.normal_
+Tensor.random_ = random.random_
+Tensor.bernoulli_ = random.bernoulli_
+Tensor.bernoulli = random.bernoulli
+Tensor.multinomial = random.multinomial

@@ -34,9 +34,14 @@ def _tiny_chain(x):
     return y.sum()
 
 
-def _tiny(make):
+def _tiny(make, set_anomaly=None, on=False):
+    """``set_anomaly`` (the library's ``set_detect_anomaly``) is called with ``on`` before
+    the run: the per-op cost of anomaly detection, off and on."""
+
     def setup():
         new = make()
+        if set_anomaly is not None:
+            set_anomaly(on)
         x = new(np.linspace(-1, 1, 4, dtype=np.float32), requires_grad=True)
 
         def run():
@@ -104,8 +109,26 @@ def _deep(make):
     return setup
 
 
+def _set_ours(on):
+    import autograd_core as ag
+
+    ag.set_detect_anomaly(on)
+
+
+def _set_torch(on):
+    import torch
+
+    torch.autograd.set_detect_anomaly(on)
+
+
 CASES = [
     Case("engine: 200 elementwise ops on 4 elements, fwd+bwd", ours=_tiny(_ours), torch=_tiny(_torch), target=0.5),
+    Case(
+        "engine: the same, anomaly detection set off explicitly (its cost when off)",
+        ours=_tiny(_ours, _set_ours, False),
+        torch=_tiny(_torch, _set_torch, False),
+        target=0.5,
+    ),
     Case(
         "engine: MLP 784-256-256-10 raw ops fwd+bwd (batch 128)",
         ours=_mlp(_ours, np.asarray),

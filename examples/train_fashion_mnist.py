@@ -4,6 +4,7 @@
     python examples/train_fashion_mnist.py --model bn           # conv + batch norm, about 0.91-0.92
     python examples/train_fashion_mnist.py --model resnet --epochs 3
     python examples/train_fashion_mnist.py --limit 5000 --epochs 1   # a quick look
+    python examples/train_fashion_mnist.py --model bn --augment --epochs 12  # shifts and flips
 
 Fashion-MNIST (70,000 28x28 grayscale images of clothes, 10 classes) is read from
 ``$FASHION_MNIST_DIR``, the user cache, or Debian's ``dataset-fashion-mnist`` package, and
@@ -14,12 +15,17 @@ test accuracy. Written to the output folder (``--out``), each file named after t
 - ``<model>_curves.png``: training loss per batch and per epoch, train/test accuracy;
 - ``<model>_graph.svg``: the model's computation graph, layer by layer (the Graphviz
   ``.dot`` source instead, if Graphviz's ``dot`` program is not installed);
-- ``<model>_metrics.json``: settings, accuracy per epoch, wall time.
+- ``<model>_metrics.json``: settings, accuracy per epoch, wall time;
+- ``<model>_backprop.html``: the backward pass of the trained model on one training batch,
+  a page to step through in any browser, offline (``autograd_core.viz.explore``).
+- ``<model>_checkpoint.npz``: written after every epoch and on Ctrl-C; ``--resume``
+  continues from it and ends with the same weights as a run never stopped.
 """
 import argparse
 import ctypes
 import json
 import pathlib
+import signal
 import sys
 import time
 
@@ -30,7 +36,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 import autograd_core as ag  # noqa: E402
 import nn  # noqa: E402
 import optim  # noqa: E402
-from nn.data import FASHION_MNIST_CLASSES, DataLoader, TensorDataset, load_fashion_mnist  # noqa: E402
+from nn.data import FASHION_MNIST_CLASSES, DataLoader, DataUnavailableError, TensorDataset, load_fashion_mnist, transforms  # noqa: E402
 
 MEAN, STD = 0.2860, 0.3530  # of the training pixels, scaled to [0, 1]
 
@@ -77,6 +83,9 @@ def parse_args(argv=None):
     parser.add_argument("--data", help="folder holding the Fashion-MNIST IDX files (default: searched, then downloaded)")
     parser.add_argument("--limit", type=int, help="train on the first N training images only")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument("--augment", action="store_true",
+                        help="train on randomly shifted (up to 2 pixels) and mirrored images")
+    parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in the output folder")
     args = parser.parse_args(argv)
     for name, value in RECOMMENDED[args.model].items():
         if getattr(args, name) is None:
@@ -92,6 +101,12 @@ def load(split, root, limit=None):
     return ((images.astype(np.float32) / 255 - MEAN) / STD)[:, None], labels
 
 
+def augmentation():
+    """Random shifts of up to 2 pixels (the uncovered border filled with the background,
+    -MEAN / STD once standardised) and left-right mirroring, each image its own."""
+    return transforms.Compose([transforms.RandomShift(2, fill=-MEAN / STD), transforms.RandomHorizontalFlip()])
+
+
 def accuracy(model, images, labels, batch_size=1000):
     """Fraction of ``images`` classified correctly, in evaluation mode, without a graph."""
     model.eval()
@@ -104,16 +119,33 @@ def accuracy(model, images, labels, batch_size=1000):
 
 
 def train(model, loader, test, args):
-    """Mini-batch training with a cosine learning-rate schedule; returns the history."""
+    """Mini-batch training with a cosine learning-rate schedule; returns the history.
+    Writes a checkpoint after every epoch and, at the end of the current batch, on Ctrl-C."""
     optimizer = OPTIMIZERS[args.optimizer](model.parameters(), args.lr)
     scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs * len(loader))
     loss_fn = nn.CrossEntropyLoss()
     progress = (lambda it, **kw: it) if args.no_progress else __import__("tqdm").tqdm
     history = {"batch_loss": [], "train_loss": [], "train_accuracy": [], "test_accuracy": [], "seconds": []}
-    start = time.perf_counter()
-    for epoch in range(1, args.epochs + 1):
+    checkpoint = args.out / f"{args.model}_checkpoint.npz"
+    done, totals, elapsed = 0, [0.0, 0, 0], 0.0
+    if args.resume:
+        saved = nn.load_checkpoint(checkpoint, model, optimizer, scheduler, loader)
+        done, history, totals, elapsed = saved["epoch"], *(saved["extra"][k] for k in ("history", "totals", "elapsed"))
+        print(f"resumed from {checkpoint}: epoch {done + 1}, batch {saved['step'] + 1}")
+    interrupted = []
+    previous_handler = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+
+    def save_checkpoint(epoch, step):
+        args.out.mkdir(parents=True, exist_ok=True)
+        extra = dict(history=history, totals=totals, elapsed=time.perf_counter() - start)
+        nn.save_checkpoint(checkpoint, model, optimizer, scheduler, loader, epoch=epoch, step=step, extra=extra)
+        if interrupted:
+            signal.signal(signal.SIGINT, previous_handler)
+            sys.exit(f"interrupted: saved {checkpoint}; continue with --resume")
+
+    start = time.perf_counter() - elapsed
+    for epoch in range(done + 1, args.epochs + 1):
         model.train()
-        total = correct = count = 0
         batches = progress(loader, desc=f"epoch {epoch}/{args.epochs}", unit="batch", leave=False)
         for images, labels in batches:
             optimizer.zero_grad()
@@ -122,12 +154,22 @@ def train(model, loader, test, args):
             loss.backward()
             optimizer.step()
             scheduler.step()
+            if not np.isfinite(loss.item()):
+                sys.exit(
+                    f"the loss became {loss.item()} at epoch {epoch}, batch {len(history['batch_loss']) + 1}; to find the "
+                    "operation and the line where it first appears, run the training inside "
+                    "`with ag.detect_anomaly():` (or call ag.set_detect_anomaly(True) first)"
+                )
             history["batch_loss"].append(loss.item())
-            total += loss.item() * len(labels)
-            correct += int((logits.data.argmax(axis=1) == labels.data).sum())
-            count += len(labels)
+            totals[0] += loss.item() * len(labels)
+            totals[1] += int((logits.data.argmax(axis=1) == labels.data).sum())
+            totals[2] += len(labels)
             if hasattr(batches, "set_postfix"):
                 batches.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
+            if interrupted:
+                save_checkpoint(epoch - 1, loader.state_dict()["position"])
+        total, correct, count = totals
+        totals = [0.0, 0, 0]
         history["train_loss"].append(total / count)
         history["train_accuracy"].append(correct / count)
         history["test_accuracy"].append(accuracy(model, *test))
@@ -137,6 +179,8 @@ def train(model, loader, test, args):
             f"test accuracy {history['test_accuracy'][-1]:.4f}  ({history['seconds'][-1]:.0f} s)",
             flush=True,
         )
+        save_checkpoint(epoch, 0)
+    signal.signal(signal.SIGINT, previous_handler)
     return history
 
 
@@ -178,13 +222,34 @@ def save_graph(model, images, stem):
         return path
 
 
+def save_backprop_page(model, images, labels, path):
+    """The backward pass of the loss on one batch as a web page (``viz.explore``); as for
+    the graph, only a note if Graphviz's ``dot`` program is missing. Returns the path
+    written, or None."""
+    model.train()
+    loss = nn.CrossEntropyLoss()(model(ag.Tensor(images)), ag.Tensor(labels))
+    loss.name = "loss"
+    try:
+        page = ag.viz.explore(loss, rankdir="TB").save(path)
+    except RuntimeError as error:
+        print(f"note: {error.args[0].split('.')[0]}; no backprop page written")
+        return None
+    finally:
+        model.zero_grad()
+    return page
+
+
 def main(argv=None):
     args = parse_args(argv)
     keep_freed_memory()
     ag.manual_seed(args.seed)
-    train_set = load("train", args.data, args.limit)
-    test_set = load("test", args.data)
-    loader = DataLoader(TensorDataset(*train_set), batch_size=args.batch_size, shuffle=True, seed=args.seed)
+    try:
+        train_set = load("train", args.data, args.limit)
+        test_set = load("test", args.data)
+    except DataUnavailableError as error:
+        sys.exit(str(error))
+    loader = DataLoader(TensorDataset(*train_set), batch_size=args.batch_size, shuffle=True, seed=args.seed,
+                        transform=augmentation() if args.augment else None)
     model = nn.models.get_model(args.model)
     print(model)
     print(
@@ -202,7 +267,10 @@ def main(argv=None):
     save_curves(history, stem.with_name(f"{args.model}_curves.png"), f"{args.model} on Fashion-MNIST: test accuracy {final:.4f}")
     written.append(stem.with_name(f"{args.model}_curves.png"))
     written.append(save_graph(model, test_set[0], stem.with_name(f"{args.model}_graph")))
-    metrics = {key: getattr(args, key) for key in ("model", "epochs", "batch_size", "lr", "optimizer", "seed", "limit")}
+    batch = slice(0, args.batch_size)
+    page = save_backprop_page(model, train_set[0][batch], train_set[1][batch], stem.with_name(f"{args.model}_backprop.html"))
+    written += [page] if page else []
+    metrics = {key: getattr(args, key) for key in ("model", "epochs", "batch_size", "lr", "optimizer", "seed", "limit", "augment")}
     metrics.update(test_accuracy=final, history=history)
     metrics_path = stem.with_name(f"{args.model}_metrics.json")
     metrics_path.write_text(json.dumps(metrics, indent=1))

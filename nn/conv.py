@@ -6,16 +6,13 @@ A cross-correlation (the kernel is not flipped) whose weights are shared by ever
 position: a convolution is a dense layer with a banded (Toeplitz) weight matrix, and a
 shared weight's gradient is the sum of its gradients at every position.
 """
-
-import numpy as np
-
-from autograd_core.conv import PADDING_MODES
 from autograd_core.arguments import as_tuple
+from autograd_core.conv import PADDING_MODES
 
 from . import functional as F
 from . import init
 from .module import Module
-from .parameter import Parameter
+from .parameter import register_weight_and_bias
 
 
 class _ConvNd(Module):
@@ -46,12 +43,7 @@ class _ConvNd(Module):
         else:
             self.padding = as_tuple(padding, nd, name, "padding")
         self.groups, self.padding_mode = groups, padding_mode
-        dtype = np.float32 if dtype is None else dtype
-        self.weight = Parameter(np.empty((out_channels, in_channels // groups) + self.kernel_size, dtype=dtype))
-        if bias:
-            self.bias = Parameter(np.empty(out_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        register_weight_and_bias(self, (out_channels, in_channels // groups) + self.kernel_size, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):

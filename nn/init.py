@@ -54,13 +54,13 @@ def _fill(tensor, values):
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with samples of U(a, b)."""
-    rng = generator or ag.default_generator()
+    rng = ag.random.numpy_generator(generator)
     return _fill(tensor, rng.uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with samples of N(mean, std^2)."""
-    rng = generator or ag.default_generator()
+    rng = ag.random.numpy_generator(generator)
     return _fill(tensor, rng.normal(mean, std, tensor.shape))
 
 

@@ -1,11 +1,10 @@
 """Dense layers: ``Linear`` (y = x W^T + b) and ``Identity`` (y = x)."""
 
-import numpy as np
 
 from . import functional as F
 from . import init
 from .module import Module
-from .parameter import Parameter
+from .parameter import register_weight_and_bias
 
 
 class Identity(Module):
@@ -31,12 +30,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        dtype = np.float32 if dtype is None else dtype
-        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
-        if bias:
-            self.bias = Parameter(np.empty(out_features, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        register_weight_and_bias(self, (out_features, in_features), bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):

@@ -105,3 +105,24 @@ class NLLLoss(_WeightedLoss):
 
     def forward(self, input, target):
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class SoftMarginLoss(_Loss):
+    """The logistic loss log(1 + exp(-y x)) for targets y in {-1, +1}."""
+
+    def __init__(self, *, reduction="mean"):
+        super().__init__(reduction)
+
+    def forward(self, input, target):
+        return F.soft_margin_loss(input, target, self.reduction)
+
+
+class PerceptronLoss(_Loss):
+    """The perceptron criterion relu(-y x) for targets y in {-1, +1}: zero once every
+    example is on the right side of the boundary."""
+
+    def __init__(self, *, reduction="mean"):
+        super().__init__(reduction)
+
+    def forward(self, input, target):
+        return F.perceptron_loss(input, target, self.reduction)

@@ -6,6 +6,7 @@ Calling a module runs ``forward`` inside the engine's name scope for the module'
 attribute name, so a graph drawing groups each layer's operations together.
 """
 import collections
+import collections.abc
 import os
 import pathlib
 import tempfile
@@ -291,6 +292,8 @@ class Module:
         nothing is changed unless everything fits. Returns ``(missing_keys,
         unexpected_keys)``.
         """
+        if not isinstance(state_dict, collections.abc.Mapping):
+            raise TypeError(f"load_state_dict: expected a dict of arrays, got {type(state_dict).__name__}")
         own = self._state_tensors()
         arrays = {}
         for name, value in state_dict.items():

@@ -69,7 +69,18 @@ class LRScheduler:
         return {key: _copy(value) for key, value in self.__dict__.items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict):
-        """Restore what ``state_dict`` returned."""
+        """Restore what ``state_dict`` returned (nothing changes if it does not fit)."""
+        name = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{name}: expected the dict that state_dict() returns, got {type(state_dict).__name__}")
+        own = self.state_dict()
+        for key, value in state_dict.items():
+            if key not in own:
+                raise ValueError(f"{name}: unexpected entry {key!r}")
+            if type(value) is not type(own[key]) and not (
+                isinstance(value, numbers.Real) and isinstance(own[key], numbers.Real) and not isinstance(value, bool)
+            ):
+                raise TypeError(f"{name}: {key!r} should be a {type(own[key]).__name__}, got {type(value).__name__}")
         self.__dict__.update({key: _copy(value) for key, value in state_dict.items()})
 
 

@@ -14,6 +14,7 @@ buffers and into two scratch arrays reused across parameters and steps, so a ste
 allocates (almost) nothing.
 """
 import collections
+import collections.abc
 import copy
 import numbers
 
@@ -44,6 +45,8 @@ class Optimizer:
                 "(wrap it in a list)"
             )
         self._check_ordered(params)
+        if not isinstance(params, collections.abc.Iterable):
+            raise TypeError(f"{self._name}: params must be an iterable of tensors or of dicts, got {type(params).__name__}")
         groups = list(params)
         if not groups:
             raise ValueError(f"{self._name}: got an empty parameter list")
@@ -194,6 +197,7 @@ class Optimizer:
         of the same class built over parameters of the same shapes, in the same order).
         Buffers are copied and cast to their parameter's dtype; nothing changes if the
         saved state does not fit."""
+        self._check_saved(state_dict)
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
@@ -222,6 +226,26 @@ class Optimizer:
             new_groups.append(new_group)
         self.state = state
         self.param_groups = new_groups
+
+    def _check_saved(self, state_dict):
+        """Raise a clear error unless ``state_dict`` has the layout ``state_dict()`` gives
+        and every hyper-parameter this optimizer needs."""
+        where = f"{self._name}.load_state_dict"
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{where}: expected the dict that state_dict() returns, got {type(state_dict).__name__}")
+        if not isinstance(state_dict.get("state"), dict) or not isinstance(state_dict.get("param_groups"), (list, tuple)):
+            raise ValueError(f"{where}: expected a dict with 'state' (a dict) and 'param_groups' (a list)")
+        for g, group in enumerate(state_dict["param_groups"]):
+            if not isinstance(group, dict) or not isinstance(group.get("params"), (list, tuple)):
+                raise ValueError(f"{where}: saved group {g} is not a dict with a 'params' list")
+            missing = [key for key in self.defaults if key not in group]
+            if missing:
+                raise ValueError(
+                    f"{where}: saved group {g} lacks {', '.join(missing)} (was it saved by another optimizer class?)"
+                )
+        for index, buffers in state_dict["state"].items():
+            if not isinstance(buffers, dict):
+                raise ValueError(f"{where}: the state of parameter {index!r} is a {type(buffers).__name__}, not a dict")
 
     def _restore_buffer(self, key, value, param, index):
         if not isinstance(value, np.ndarray):

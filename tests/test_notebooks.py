@@ -28,3 +28,17 @@ def test_notebook_runs_top_to_bottom(path, monkeypatch):
         if output.get("output_type") == "error"
     ]
     assert not errors, errors
+
+
+def test_notebook_01_falls_back_without_ipywidgets(monkeypatch):
+    """Where ipywidgets is missing, the slider cell prints a one-line hint and the steps."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    path = ROOT / "notebooks" / "01_backprop_step_by_step.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell("import sys\nsys.modules['ipywidgets'] = None  # as if not installed"))
+    nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    printed = "".join(
+        output.get("text", "") for cell in notebook.cells if "widget()" in cell.source for output in cell.get("outputs", [])
+    )
+    assert "No slider: ipywidgets is not installed (pip install ipywidgets)" in printed
+    assert printed.count("\n") > 3

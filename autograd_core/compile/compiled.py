@@ -10,7 +10,7 @@ import inspect
 
 import numpy as np
 
-from .. import creation, grad_mode
+from .. import grad_mode, random
 from ..function import Function
 from ..tensor import Tensor
 from . import program as program_module
@@ -146,7 +146,7 @@ class Compiled:
                 inputs.append(tracer.register(a.data, "input", tensor=a, index=i, hint=hint))
         # The trace's random draws are not the call's: the program draws afresh when it
         # runs, from the generator as it was before tracing, as an eager call would.
-        generator = creation.default_generator()
+        generator = random.default_generator()
         state = generator.bit_generator.state
         try:
             with tracer:

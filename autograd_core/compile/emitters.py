@@ -5,7 +5,7 @@ hyper-parameters (``attrs``) and ``op``, which knows the input and output shapes
 writes any value as Python (``op.text(value)``); it returns an expression, or a list of
 statements that assign ``{out}``. It writes exactly what the op's
 ``forward`` computes. An op without an entry (convolution, pooling, the fused recurrent
-steps, losses, user-defined ops) is run by the engine's own ``forward`` by name
+steps, losses, linear algebra that checks its input, user-defined ops) is run by the engine's own ``forward`` by name
 (``kernel(Conv, ...)``), which is always right, only less readable.
 """
 from .. import dropout, elementwise as ew, indexing, linalg, reductions, shape
@@ -103,6 +103,21 @@ EMITTERS = {
     ew.Cos: _unary("np.cos"),
     ew.Tanh: _unary("np.tanh"),
     ew.Sign: _unary("np.sign"),
+    ew.Log2: _unary("np.log2"),
+    ew.Log10: _unary("np.log10"),
+    ew.Log1p: _unary("np.log1p"),
+    ew.Expm1: _unary("np.expm1"),
+    ew.Exp2: _unary("np.exp2"),
+    ew.Tan: _unary("np.tan"),
+    ew.Asin: _unary("np.arcsin"),
+    ew.Acos: _unary("np.arccos"),
+    ew.Atan: _unary("np.arctan"),
+    ew.Sinh: _unary("np.sinh"),
+    ew.Cosh: _unary("np.cosh"),
+    ew.Asinh: _unary("np.arcsinh"),
+    ew.Atan2: _template("np.arctan2({0}, {1})"),
+    ew.Hypot: _template("np.hypot({0}, {1})"),
+    ew.Remainder: _template("np.remainder({0}, {1})"),
     ew.Sigmoid: _template("1 / (1 + np.exp(-{0}))"),
     ew.ReLU: _template("np.maximum({0}, 0)"),
     ew.ReLUGrad: _template("{0} * ({1} > 0)"),

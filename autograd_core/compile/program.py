@@ -89,7 +89,7 @@ def build(name, signature, inputs, outputs, forward_ops, backward_ops, grad_inpu
     if uses_kernels:
         head.append("from autograd_core.compile.kernels import kernel, kernel_with_node, vjp")
     if any("default_generator()" in line for line in forward_lines):
-        head.append("from autograd_core.creation import default_generator")
+        head.append("from autograd_core.random import default_generator")
     class_imports = [f"from {cls.__module__} import {cls.__name__}" for cls in writer.classes.values()]
     notes = [f"# {n}: a {a.dtype.name} array of shape {a.shape}, in compiled.constants" for n, a in writer.constants.items()]
     body = (

@@ -10,7 +10,7 @@ import collections
 import html
 
 from ..tensor import Tensor
-from .labels import array_text, norm_text, op_attrs, shape_text
+from .labels import array_text, op_attrs, shape_text, summary_text
 from .render import GraphDrawing
 from .structure import GraphView
 
@@ -65,6 +65,16 @@ def draw_graph(
     """
     if not isinstance(output, Tensor):
         raise TypeError(f"draw_graph: expected a Tensor, got {type(output).__name__}")
+    view, layout, note = plan(output, collapse, rankdir, max_nodes)
+    gradient_of = step.grad_of if step is not None else None
+    drawer = _Drawer(view, layout, show_values, show_intermediates, max_elements, step, gradient_of)
+    return drawer.draw(rankdir, note)
+
+
+def plan(output, collapse, rankdir, max_nodes):
+    """What a drawing of ``output`` will hold, decided before anything is drawn:
+    ``(view, layout, note)``, the note saying which scopes were collapsed to fit
+    ``max_nodes``. Raises the ``ValueError`` of ``draw_graph`` for a graph too large."""
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
     view = GraphView(output)
@@ -72,7 +82,7 @@ def draw_graph(
     note = None
     if layout.count() > max_nodes:
         layout, note = _summarise(view, layout, max_nodes)
-    return _Drawer(view, layout, show_values, show_intermediates, max_elements, step).draw(rankdir, note)
+    return view, layout, note
 
 
 def _scopes_to_collapse(collapse, view):
@@ -164,10 +174,15 @@ class _Layout:
 
 
 class _Drawer:
-    """Builds the DOT graph: places every node in its scope's cluster, then the edges."""
+    """Builds the DOT graph: places every node in its scope's cluster, then the edges.
 
-    def __init__(self, view, layout, show_values, show_intermediates, max_elements, step):
+    ``gradient_of(item)`` gives the gradient drawn in a tensor (default: its ``.grad``);
+    after ``draw()``, ``ids``, ``op_ids``, ``box_ids`` and ``placed`` say which DOT node
+    stands for what."""
+
+    def __init__(self, view, layout, show_values, show_intermediates, max_elements, step, gradient_of=None):
         self.view = view
+        self.gradient_of = gradient_of
         self.layout = layout
         self.show_values = show_values
         self.show_intermediates = show_intermediates
@@ -297,7 +312,7 @@ class _Drawer:
                 rows.append(f"data {html.escape(value)}")
             grad = self._gradient(item, tensor)
             if grad is not None:
-                text = array_text(grad, self.max_elements) or norm_text(grad)
+                text = summary_text(grad, self.max_elements)
                 rows.append(f'<FONT COLOR="{COLORS["grad"]}">grad {html.escape(text)}</FONT>')
         if kind == "leaf" or (kind == "output" and not view.output.requires_grad):
             rows.append(f'<FONT COLOR="{COLORS["muted"]}">requires_grad={view.tensor(item).requires_grad}</FONT>')
@@ -310,8 +325,8 @@ class _Drawer:
         )
 
     def _gradient(self, item, tensor):
-        if self.step is not None:
-            return self.step.grad_of(item)
+        if self.gradient_of is not None:
+            return self.gradient_of(item)
         return tensor.grad if tensor is not None else None
 
     def _op_label(self, node):
@@ -348,7 +363,7 @@ class _Drawer:
     def _gradient_edge(self, grad):
         attrs = {"color": "#dc2626", "penwidth": "2"}
         if grad is not None and self.show_values:
-            text = array_text(grad, self.max_elements) or norm_text(grad)
+            text = summary_text(grad, self.max_elements)
             attrs["label"] = f"<<FONT COLOR=\"{COLORS['grad']}\" POINT-SIZE=\"9\">grad {html.escape(text)}</FONT>>"
         return attrs
 

@@ -27,6 +27,12 @@ def array_text(array, max_elements):
     return " ".join(text.split()).replace("[ ", "[")
 
 
+def summary_text(array, max_elements):
+    """What a drawing writes for a value or gradient: its values if it has at most
+    ``max_elements`` elements, else its norm."""
+    return array_text(array, max_elements) or norm_text(array)
+
+
 def norm_text(array):
     """``‖·‖ = 1.234``: a one-number summary of a large gradient."""
     return f"\u2016\u00b7\u2016 = {float(np.linalg.norm(np.asarray(array, dtype=np.float64))):.4g}"

@@ -195,7 +195,8 @@ class BackwardStepper:
             if total is not None:
                 indices, totals = self._history[self.view.key(parent)]
                 indices.append(index)
-                totals.append(total.data)
+                # A snapshot: the pass adds later contributions into its own sums in place.
+                totals.append(total.data.copy())
 
     def _known(self, item, index):
         if isinstance(item, Tensor) and item.grad_fn is not None:

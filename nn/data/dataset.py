@@ -18,9 +18,11 @@ class Dataset:
 
 class TensorDataset(Dataset):
     """Examples are the rows of tensors (or arrays) of equal length: ``dataset[i]`` is
-    ``(X[i], y[i])`` for ``TensorDataset(X, y)``, as NumPy arrays."""
+    ``(X[i], y[i])`` for ``TensorDataset(X, y)``, as NumPy arrays. ``transform`` (e.g.
+    from ``nn.data.transforms``) is applied to the input ``X[i]`` of each example as it
+    is read (``DataLoader(transform=...)`` does the same a whole batch at a time)."""
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors, transform=None):
         if not tensors:
             raise ValueError("TensorDataset: give at least one tensor")
         self.tensors = tuple(t.data if isinstance(t, Tensor) else np.asarray(t) for t in tensors)
@@ -30,9 +32,13 @@ class TensorDataset(Dataset):
                 f"TensorDataset: tensors of different lengths {[len(t) for t in self.tensors]}; every tensor "
                 "needs one row per example"
             )
+        self.transform = transform
 
     def __getitem__(self, index):
-        return tuple(t[index] for t in self.tensors)
+        example = tuple(t[index] for t in self.tensors)
+        if self.transform is None:
+            return example
+        return (self.transform(example[0]),) + example[1:]
 
     def __len__(self):
         return len(self.tensors[0])
@@ -64,6 +70,6 @@ def random_split(dataset, lengths, generator=None):
         lengths = counts
     if sum(lengths) != n:
         raise ValueError(f"random_split: lengths {lengths} do not add up to the {n} examples")
-    order = (generator or ag.default_generator()).permutation(n)
+    order = ag.random.numpy_generator(generator).permutation(n)
     bounds = np.cumsum([0] + lengths)
     return [Subset(dataset, order[start:stop].tolist()) for start, stop in zip(bounds[:-1], bounds[1:])]

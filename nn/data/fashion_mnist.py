@@ -76,6 +76,10 @@ def _progress(total, name):
     return tqdm(total=total, unit="B", unit_scale=True, desc=name, leave=False)
 
 
+class DataUnavailableError(RuntimeError):
+    """The data set is on this machine nowhere and could not be downloaded."""
+
+
 def download_file(name, directory, mirrors=MIRRORS):
     """Fetch the official file ``name`` into ``directory``, verifying its SHA-256; tries
     each mirror in turn. The file appears under its name only once verified."""
@@ -109,6 +113,17 @@ def download_file(name, directory, mirrors=MIRRORS):
     raise RuntimeError(f"download_file: could not fetch a verified {name}:\n  " + "\n  ".join(errors))
 
 
+def _unavailable_message(root, error):
+    files = ", ".join(name for pair in FILES.values() for name in pair)
+    reasons = "; ".join(line.strip() for line in str(error).splitlines()[1:])
+    return (
+        f"Fashion-MNIST is not on this machine and could not be downloaded ({reasons}). Get it either way: "
+        f"install Debian's package (apt-get install dataset-fashion-mnist, which puts it in {DEBIAN_DIR}), "
+        f"or put the four files ({files}) in a folder and pass it with --data DIR "
+        "(root= in load_fashion_mnist)."
+    )
+
+
 def load_fashion_mnist(root=None, split="train", download=True):
     """``(images, labels)`` of the ``"train"`` (60,000) or ``"test"`` (10,000) split:
     uint8 images of shape (N, 28, 28) and int64 labels in 0..9 (names in
@@ -123,7 +138,10 @@ def load_fashion_mnist(root=None, split="train", download=True):
             if not download:
                 searched = ", ".join(str(d) for d in _search_dirs(root))
                 raise FileNotFoundError(f"load_fashion_mnist: {name} is in none of {searched}")
-            path = download_file(name, pathlib.Path(root) if root is not None else cache_dir())
+            try:
+                path = download_file(name, pathlib.Path(root) if root is not None else cache_dir())
+            except RuntimeError as error:
+                raise DataUnavailableError(_unavailable_message(root, error)) from None
         found.append(path)
     images, labels = (read_idx(p) for p in found)
     if images.ndim != 3 or labels.shape != images.shape[:1]:

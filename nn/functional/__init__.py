@@ -18,6 +18,7 @@ from .activation import (
     softplus,
     tanh,
 )
+from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import dropout
 from .embedding import embedding, one_hot
 from .linear import linear
@@ -29,6 +30,8 @@ from .loss import (
     l1_loss,
     mse_loss,
     nll_loss,
+    perceptron_loss,
+    soft_margin_loss,
 )
 from .normalization import batch_norm, group_norm, layer_norm
 
@@ -36,3 +39,6 @@ from .normalization import batch_norm, group_norm, layer_norm
 from .conv import conv1d, conv2d
 from .pooling import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .rnn import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
+
+# Padding is the engine's own op (every PyTorch mode: constant, reflect, replicate, circular).
+from autograd_core import pad

@@ -8,6 +8,7 @@ softmax - target. The binary losses have the sign the derivation gives,
 -(y log p + (1 - y) log(1 - p)), and sigmoid + binary cross-entropy has gradient
 dL/dz = sigmoid(z) - y.
 """
+import math
 import warnings
 
 import numpy as np
@@ -179,3 +180,23 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
             return losses.sum() / sample_weight.sum()
     losses = _reduce(losses, reduction, "nll_loss")
     return losses.squeeze(0) if squeeze and reduction == "none" else losses
+
+
+def soft_margin_loss(input, target, reduction="mean"):
+    """The logistic loss log(1 + exp(-y x)) of scores x against targets y in {-1, +1}, as
+    ``torch.nn.functional.soft_margin_loss``; computed without overflow for any score."""
+    input, target = _pair(input, target, "soft_margin_loss")
+    # threshold=inf: the exact stable formula everywhere, not softplus's linear shortcut.
+    return _reduce((-target * input).softplus(threshold=math.inf), reduction, "soft_margin_loss")
+
+
+def perceptron_loss(input, target, reduction="mean"):
+    """The perceptron criterion relu(-y x) of scores x against targets y in {-1, +1}: zero
+    for every correctly classified example, -y x for a misclassified one. Its gradient
+    -y x' on the mistakes alone is Rosenblatt's update; at a score of exactly 0 the
+    gradient is 0 (relu's convention), so start from nonzero weights."""
+    input, target = _pair(input, target, "perceptron_loss")
+    labels = np.unique(target.data)
+    if not np.isin(labels, (-1, 1)).all():
+        raise ValueError(f"perceptron_loss: targets must be -1 or +1, got values {labels[~np.isin(labels, (-1, 1))][:5]}")
+    return _reduce((-target * input).relu(), reduction, "perceptron_loss")

@@ -59,19 +59,76 @@ def check():
     return check
 
 
-@pytest.fixture
-def micrograd_expression():
-    """``build()``: L = (a * b + c) * f on named scalar tensors (a=2, b=-3, c=10, f=-2,
-    e = a * b, d = e + c); returns L and a dict of the other tensors by name."""
+def _named(rng, shape, name, scale=1.0):
+    return ag.Tensor(rng.standard_normal(shape) * scale, requires_grad=True, name=name)
 
-    def build():
-        a, b, c, f = (ag.tensor(v, requires_grad=True, name=n) for v, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"), (-2.0, "f")))
-        e = a * b
-        e.name = "e"
-        d = e + c
-        d.name = "d"
-        L = d * f
-        L.name = "L"
-        return L, dict(a=a, b=b, c=c, f=f, e=e, d=d)
+
+def _fan_out(rng):
+    a, b = _named(rng, (3,), "a"), _named(rng, (3,), "b")
+    e = a * b
+    e.name = "e"
+    L = (e * a + e.tanh() * e + a.exp()).sum()
+    L.name = "L"
+    return L, [a, b], [e]
+
+
+def _broadcasting_matmul(rng):
+    x = ag.Tensor(rng.standard_normal((2, 3, 4)))
+    w, bias = _named(rng, (4, 5), "w"), _named(rng, (5,), "bias")
+    h = (x @ w + bias).relu()
+    loss = h.mean()
+    loss.name = "loss"
+    return loss, [w, bias], [h]
+
+
+def _mlp(rng):
+    X = ag.Tensor(rng.standard_normal((8, 3)))
+    T = ag.Tensor(rng.standard_normal((8, 2)))
+    W1, b1 = _named(rng, (4, 3), "W1", 0.5), _named(rng, (4,), "b1")
+    W2, b2 = _named(rng, (2, 4), "W2", 0.5), _named(rng, (2,), "b2")
+    with ag.scope("hidden"):
+        h = ag.linear(X, W1, b1).tanh()
+    with ag.scope("output"):
+        y = ag.linear(h, W2, b2)
+    loss = ((y - T) ** 2).mean()
+    loss.name = "loss"
+    return loss, [W1, b1, W2, b2], [h, y]
+
+
+def _conv_pool(rng):
+    x = ag.Tensor(rng.standard_normal((4, 1, 8, 8)))
+    kernel, kernel_bias = _named(rng, (3, 1, 3, 3), "kernel", 0.5), _named(rng, (3,), "kernel_bias", 0.1)
+    W, b = _named(rng, (5, 27), "W", 0.2), _named(rng, (5,), "b", 0.1)
+    with ag.scope("conv"):
+        maps = ag.conv2d(x, kernel, kernel_bias).relu()
+    with ag.scope("pool"):
+        pooled = ag.max_pool2d(maps, 2)
+    with ag.scope("head"):
+        logits = ag.linear(pooled.reshape(4, 27), W, b)
+    loss = -logits.log_softmax(1)[np.arange(4), np.array([0, 1, 2, 3])].mean()
+    loss.name = "loss"
+    return loss, [kernel, kernel_bias, W, b], [maps, pooled, logits]
+
+
+EXPLORER_GRAPHS = {
+    "fan_out": _fan_out,
+    "broadcasting_matmul": _broadcasting_matmul,
+    "mlp": _mlp,
+    "conv_pool": _conv_pool,
+}
+
+
+@pytest.fixture
+def explorer_graph(micrograd_expression):
+    """``explorer_graph(name)``: one of the graphs the explorer is tested on ("expression"
+    or a name of ``EXPLORER_GRAPHS``), made afresh with the same values each time:
+    ``(output, leaves, kept intermediates)``. Leaves have names of their own, so every
+    tensor drawn has a different name."""
+
+    def build(name):
+        if name == "expression":
+            L, t = micrograd_expression()
+            return L, [t[n] for n in "abcf"], [t["e"], t["d"]]
+        return EXPLORER_GRAPHS[name](np.random.default_rng(0))
 
     return build

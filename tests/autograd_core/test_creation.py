@@ -106,4 +106,93 @@ def test_explicit_generator_and_default_generator():
     b = ag.randn(3, generator=np.random.default_rng(7))
     np.testing.assert_array_equal(a.data, b.data)
     generator = ag.manual_seed(5)
-    assert ag.default_generator() is generator
+    assert isinstance(generator, ag.Generator)
+    assert ag.default_generator() is ag.random.numpy_generator(generator)
+
+
+def _same_as_torch(ours, theirs):
+    import torch
+
+    expected = theirs.numpy() if isinstance(theirs, torch.Tensor) else np.asarray(theirs)
+    assert ours.dtype == expected.dtype and ours.shape == expected.shape
+    np.testing.assert_allclose(ours.data, expected, rtol=1e-6)
+
+
+def test_pytorch_creation_functions():
+    import torch
+
+    _same_as_torch(ag.linspace(-3, 0, 7), torch.linspace(-3, 0, 7))
+    _same_as_torch(ag.linspace(0, 1, 1), torch.linspace(0, 1, 1))
+    _same_as_torch(ag.linspace(0, 1, 0), torch.linspace(0, 1, 0))
+    _same_as_torch(ag.linspace(0, 1, 5, dtype=np.float64), torch.linspace(0, 1, 5, dtype=torch.float64))
+    _same_as_torch(ag.logspace(-2, 2, 5), torch.logspace(-2, 2, 5))
+    _same_as_torch(ag.logspace(0, 3, 4, base=2), torch.logspace(0, 3, 4, base=2))
+    _same_as_torch(ag.full_like(ag.zeros(2, 3), 7), torch.full_like(torch.zeros(2, 3), 7))
+    _same_as_torch(ag.full_like(ag.tensor([1, 2]), 2.7), torch.full_like(torch.tensor([1, 2]), 2.7))
+    _same_as_torch(ag.full((2,), 3), torch.full((2,), 3))
+    _same_as_torch(ag.full((2,), True), torch.full((2,), True))
+    assert ag.empty(2, 3).shape == (2, 3) and ag.empty(2, 3).dtype == np.float32
+    assert ag.empty((0, 4)).shape == (0, 4)
+    assert ag.empty_like(ag.tensor([1, 2])).dtype == np.int64
+    assert ag.empty(3, requires_grad=True).requires_grad
+
+
+def test_as_tensor_shares_memory_and_is_tensor_numel():
+    array = np.arange(3.0)
+    shared = ag.as_tensor(array)
+    array[0] = 9
+    assert shared.data[0] == 9 and shared.dtype == np.float64
+    t = ag.tensor([1.0, 2.0])
+    assert ag.as_tensor(t) is t
+    assert ag.as_tensor(t, dtype=np.float64).dtype == np.float64
+    assert ag.as_tensor([1, 2]).dtype == np.int64
+    assert ag.is_tensor(t) and not ag.is_tensor(array)
+    assert ag.numel(ag.zeros(2, 3)) == 6 and ag.zeros(2, 3).nelement() == 6
+
+
+def test_new_tensors_take_the_dtype_of_their_tensor():
+    import torch
+
+    base, tbase = ag.zeros(2, dtype=np.float64), torch.zeros(2, dtype=torch.float64)
+    _same_as_torch(base.new_zeros(2, 3), tbase.new_zeros(2, 3))
+    _same_as_torch(base.new_ones((3,)), tbase.new_ones((3,)))
+    _same_as_torch(base.new_full((2, 2), 1.5), tbase.new_full((2, 2), 1.5))
+    _same_as_torch(base.new_tensor([1, 2]), tbase.new_tensor([1, 2]))
+    _same_as_torch(base.new_zeros(2, dtype=np.int64), tbase.new_zeros(2, dtype=torch.int64))
+    assert base.new_empty(4).shape == (4,)
+    assert base.new_zeros(2, requires_grad=True).requires_grad
+    source = [1.0, 2.0]
+    copy = base.new_tensor(source)
+    source[0] = 5
+    assert copy.tolist() == [1.0, 2.0]
+
+
+def test_fill_zero_and_masked_fill_in_place():
+    x = ag.ones(2, 3)
+    assert x.fill_(2.5) is x and x.data.max() == 2.5
+    x.masked_fill_(ag.tensor([True, False, True]), -1)
+    np.testing.assert_array_equal(x.data, [[-1, 2.5, -1], [-1, 2.5, -1]])
+    assert x.zero_().data.max() == 0
+
+
+def test_inference_mode_and_no_grad():
+    w = ag.ones(2, requires_grad=True)
+    with ag.inference_mode():
+        assert ag.is_inference_mode_enabled() and not ag.is_grad_enabled()
+        assert not (w * 2).requires_grad
+    assert not ag.is_inference_mode_enabled() and ag.is_grad_enabled()
+    with ag.inference_mode(False):
+        assert (w * 2).requires_grad
+
+    @ag.inference_mode()
+    def evaluate():
+        return w * 2
+
+    assert not evaluate().requires_grad
+    assert (w * 2).requires_grad
+
+
+def test_dtype_names_as_in_pytorch():
+    assert ag.float is np.float32 and ag.double is np.float64 and ag.long is np.int64
+    assert ag.tensor([1, 2], dtype=ag.float).dtype == np.float32
+    assert ag.zeros(2).to(ag.long).dtype == np.int64

@@ -387,3 +387,17 @@ def test_the_graph_does_not_keep_dead_outputs_alive():
     assert probe() is None and node.output() is None
     loss.backward()  # exp's saved output is rebuilt from the saved array
     np.testing.assert_allclose(x.grad, np.exp(1.0))
+
+
+def test_grad_runs_leaf_hooks_as_torch_autograd_grad_does():
+    torch = pytest.importorskip("torch")
+    seen = []
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: seen.append(g.data.copy()) or g * 10)
+    (g,) = ag.grad((x * x).sum(), [x])
+    tx = torch.tensor([1.0, 2.0], requires_grad=True)
+    tx.register_hook(lambda g: g * 10)
+    (tg,) = torch.autograd.grad((tx * tx).sum(), [tx])
+    np.testing.assert_array_equal(g.data, tg.numpy())
+    np.testing.assert_array_equal(seen[0], [2.0, 4.0])
+    assert x.grad is None

@@ -132,3 +132,33 @@ def test_indexing_matches_numpy_and_its_gradient_is_add_at(case, seed):
     np.add.at(expected, index, 1.0)
     np.testing.assert_array_equal(x.grad, expected)
 
+
+
+# -- the PyTorch-named ops over random shapes, against PyTorch ---------------------------
+@FEW
+@given(
+    shape=st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    data=st.data(),
+)
+def test_ordering_running_sums_and_layout_match_pytorch_on_random_shapes(shape, data):
+    import torch
+
+    values = np.random.default_rng(len(shape)).permutation(int(np.prod(shape))).reshape(shape) / 7.0
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    ours, theirs = ag.tensor(values), torch.tensor(values)
+    pairs = [
+        (ours.cumsum(dim), theirs.cumsum(dim)),
+        (ours.cumprod(dim), theirs.cumprod(dim)),
+        (ours.sort(dim, descending=True).values, theirs.sort(dim, descending=True).values),
+        (ours.argsort(dim), theirs.argsort(dim)),
+        (ours.flip(dim), theirs.flip(dim)),
+        (ours.roll(1, dim), theirs.roll(1, dim)),
+        (ours.amax(dim, keepdim=True), theirs.amax(dim, keepdim=True)),
+        (ours.prod(dim), theirs.prod(dim)),
+        (ours.median(dim).values, theirs.median(dim).values),
+    ]
+    index = np.random.default_rng(0).integers(0, shape[dim], size=shape)
+    pairs.append((ours.gather(dim, ag.tensor(index)), theirs.gather(dim, torch.tensor(index))))
+    for o, t in pairs:
+        assert o.dtype == t.numpy().dtype
+        np.testing.assert_allclose(o.data, t.numpy(), rtol=1e-12)

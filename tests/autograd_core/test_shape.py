@@ -193,3 +193,13 @@ def test_pad_matches_pytorch(shape, widths, mode, make):
     out.backward(upstream)
     expected.backward(torch.tensor(upstream))
     np.testing.assert_allclose(x.grad, t.grad.numpy())
+
+
+def test_split_of_a_size_0_dimension_is_one_empty_chunk_as_in_pytorch():
+    torch = pytest.importorskip("torch")
+    for size in (1, 3):
+        ours = ag.zeros(0, 2).split(size)
+        theirs = torch.zeros(0, 2).split(size)
+        assert [tuple(c.shape) for c in ours] == [tuple(c.shape) for c in theirs] == [(0, 2)]
+    with pytest.raises(TypeError, match="split: expected a chunk size"):
+        ag.zeros(3).split("x")

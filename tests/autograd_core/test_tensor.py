@@ -193,8 +193,31 @@ def test_inplace_updates(update, expected):
 
 
 def test_copy_rejects_a_source_that_does_not_fit():
-    with pytest.raises(ValueError, match=r"copy_: source of shape \(2,\) does not fit shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"copy_: tensor of shape \(3,\) .*broadcast"):
         ag.zeros(3).copy_(np.ones(2))
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        lambda t: t.add_(np.ones(2)),
+        lambda t: t.sub_(np.ones((4, 3))),
+        lambda t: t.mul_("x"),
+        lambda t: t.div_({}),
+        lambda t: t.copy_(np.ones(2)),
+        lambda t: t.fill_("x"),
+        lambda t: t.clamp_(),
+        lambda t: t.__setitem__(5, 1.0),
+        lambda t: t.__setitem__(0, np.ones(2)),
+    ],
+)
+def test_a_failed_in_place_op_changes_nothing(update):
+    t = ag.tensor([1.0, 2.0, 3.0])
+    view = t.reshape(3, 1)
+    with pytest.raises((ValueError, TypeError, IndexError), match=r"^(add_|mul_|div_|copy_|fill_|clamp_|setitem): "):
+        update(t)
+    assert t._version == 0 and view._version == 0
+    np.testing.assert_array_equal(t.data, [1.0, 2.0, 3.0])
 
 
 def test_size_is_numpys_count_and_pytorchs_shape_when_called():

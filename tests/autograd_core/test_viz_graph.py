@@ -200,6 +200,12 @@ def every_op_graph():
         recurrent.rnn_step(x, leaf(2, 2), leaf(2, 3), leaf(2, 2)),
         recurrent.gru_step(x, leaf(2, 2), leaf(6, 3), leaf(6, 2)),
         recurrent.lstm_step(x, leaf(2, 2, 2), leaf(8, 3), leaf(8, 2)),
+        x.log2(), x.log10(), x.log1p(), x.expm1(), x.exp2(), x.rsqrt(), x.reciprocal(),
+        x.tan(), (x * 0.5).asin(), (x * 0.5).acos(), x.atan(), x.sinh(), x.cosh(), x.asinh(),
+        ag.atan2(x, x + 1), ag.hypot(x, x + 1), x % 0.7, x.cumsum(1), x.cumprod(1),
+        x.norm(p=3, dim=1), ag.linalg.det(leaf(2, 2)), ag.linalg.inv(leaf(2, 2)),
+        ag.linalg.solve(leaf(2, 2) + 2 * ag.eye(2, dtype=np.float64), leaf(2)),
+        x.scatter(1, ag.tensor([[0], [2]]), leaf(2, 1)),
     ]
     # The adjoints of indexing and convolution appear in graphs of second derivatives.
     signal, kernel = leaf(1, 2, 5), leaf(1, 2, 2)

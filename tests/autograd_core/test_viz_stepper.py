@@ -122,6 +122,18 @@ def test_a_tensor_used_twice_accumulates_and_the_text_says_so():
     assert square.accumulated == (False, True) and x.grad == 6.0
 
 
+def test_partial_sums_stay_as_they_were_at_each_step():
+    a = ag.Tensor(np.array([1.0, -2.0]), requires_grad=True)
+    steps = BackwardStepper((a * 2 + a * 3 + a * 4).sum()).run()
+    running, seen = 0, 0
+    for step in steps:
+        for parent, grad in zip(step.inputs, step.grad_inputs):
+            if parent is a:
+                running, seen = running + grad, seen + 1
+        np.testing.assert_array_equal(step.grad_of(a) if seen else 0, running)
+    assert seen == 3 and a.grad.tolist() == [9.0, 9.0]
+
+
 def test_non_scalar_steps_are_vector_jacobian_products():
     x = ag.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
     w = ag.Tensor(np.ones((3, 4)), requires_grad=True)

@@ -61,3 +61,38 @@ def test_errors():
         DataLoader(dataset(), batch_size=0)
     with pytest.raises(ValueError, match="not both"):
         DataLoader(dataset(), generator=np.random.default_rng(), seed=1)
+
+
+def test_state_dict_mid_epoch_continues_with_the_next_batch():
+    dataset = TensorDataset(np.arange(10.0))
+    loader = DataLoader(dataset, batch_size=3, shuffle=True, seed=4)
+    batches = iter(loader)
+    next(batches)
+    state = loader.state_dict()
+    assert state["position"] == 1
+    rest = [b[0].data.tolist() for b in batches]
+    following_epoch = [b[0].data.tolist() for b in loader]
+    other = DataLoader(dataset, batch_size=3, shuffle=True, seed=99)
+    other.load_state_dict(state)
+    assert [b[0].data.tolist() for b in other] == rest
+    assert [b[0].data.tolist() for b in other] == following_epoch
+
+
+def test_state_dict_between_epochs_and_bad_states():
+    dataset = TensorDataset(np.arange(10.0))
+    loader = DataLoader(dataset, batch_size=4, shuffle=True, seed=1)
+    list(loader)
+    state = loader.state_dict()
+    assert "order" not in state
+    expected = [b[0].data.tolist() for b in loader]
+    other = DataLoader(dataset, batch_size=4, shuffle=True, seed=2)
+    other.load_state_dict(state)
+    assert [b[0].data.tolist() for b in other] == expected
+    with pytest.raises(ValueError, match="DataLoader.load_state_dict: the saved order"):
+        other.load_state_dict({"generator": state["generator"], "order": np.arange(3), "position": 0})
+    with pytest.raises(ValueError, match="position 9"):
+        other.load_state_dict({"generator": state["generator"], "order": np.arange(10), "position": 9})
+    with pytest.raises(TypeError, match="DataLoader.load_state_dict"):
+        other.load_state_dict(None)
+    with pytest.raises(ValueError, match="own generator"):
+        DataLoader(dataset, shuffle=True).load_state_dict(state)

@@ -31,6 +31,10 @@ def class_probabilities(rng):
     return rng.standard_normal((N, C)), target / target.sum(axis=1, keepdims=True)
 
 
+def signs(rng):
+    return rng.standard_normal((N, C)) * 3, rng.choice([-1.0, 1.0], (N, C))
+
+
 def spatial(rng):
     return rng.standard_normal((2, C, 2, 3)), rng.integers(0, C, (2, 2, 3))
 
@@ -58,6 +62,9 @@ CASES = [
     (nn.NLLLoss, "NLLLoss", {}, class_indices),
     (nn.NLLLoss, "NLLLoss", {"weight": WEIGHT, "ignore_index": 0}, class_indices),
     (nn.NLLLoss, "NLLLoss", {"reduction": "none"}, spatial),
+    (nn.SoftMarginLoss, "SoftMarginLoss", {}, signs),
+    (nn.SoftMarginLoss, "SoftMarginLoss", {"reduction": "sum"}, signs),
+    (nn.SoftMarginLoss, "SoftMarginLoss", {"reduction": "none"}, signs),
 ]
 IDS = [f"{cls.__name__}-{make.__name__}-{sorted(settings)}" for cls, _, settings, make in CASES]
 
@@ -182,3 +189,44 @@ def test_class_weights_follow_to_dtype():
     loss = nn.CrossEntropyLoss(weight=np.ones(3, dtype=np.float32)).double()
     assert loss.weight.dtype == np.float64 and "weight" in loss.state_dict()
     assert repr(nn.CrossEntropyLoss(reduction="sum")) == "CrossEntropyLoss(reduction='sum')"
+
+
+def test_soft_margin_loss_by_hand_and_without_overflow():
+    x, y = np.array([2.0, -1.0, 0.0, 1000.0]), np.array([1.0, 1.0, -1.0, -1.0])
+    losses = F.soft_margin_loss(leaf(x), y, reduction="none")
+    np.testing.assert_allclose(losses.data, [np.log1p(np.exp(-2.0)), np.log1p(np.e), np.log(2.0), 1000.0], rtol=1e-12)
+    # The logistic loss is binary cross-entropy with logits on 0/1 labels.
+    np.testing.assert_allclose(
+        F.soft_margin_loss(leaf(x[:3]), y[:3]).data,
+        F.binary_cross_entropy_with_logits(leaf(x[:3]), (y[:3] + 1) / 2).data,
+        rtol=1e-12,
+    )
+
+
+def test_perceptron_loss_by_hand():
+    scores = leaf([2.0, -1.0, 0.5, -3.0])
+    targets = np.array([1.0, 1.0, -1.0, -1.0])
+    loss = F.perceptron_loss(scores, targets)
+    np.testing.assert_allclose(loss.data, (0 + 1.0 + 0.5 + 0) / 4)
+    loss.backward()
+    # Only the mistakes pull: -y / N on them, 0 on the examples already right.
+    np.testing.assert_allclose(scores.grad, [0.0, -0.25, 0.25, 0.0])
+    np.testing.assert_allclose(nn.PerceptronLoss(reduction="none")(scores, targets).data, [0, 1, 0.5, 0])
+    np.testing.assert_allclose(nn.PerceptronLoss(reduction="sum")(scores, targets).data, 1.5)
+    assert F.perceptron_loss(leaf([1.0, -2.0]), np.array([1, -1])).item() == 0.0
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_perceptron_loss_gradients(rng, reduction):
+    scores, targets = signs(rng)
+    scores[np.abs(scores) < 0.1] = 0.5  # away from relu's kink, where a difference quotient is wrong
+    assert_gradients(lambda x: F.perceptron_loss(x, targets, reduction), leaf(scores))
+
+
+def test_margin_losses_reject_bad_targets():
+    with pytest.raises(ValueError, match=r"perceptron_loss: targets must be -1 or \+1.*\[0"):
+        F.perceptron_loss(ag.ones(3), np.array([1, 0, -1]))
+    with pytest.raises(ValueError, match="soft_margin_loss: reduction"):
+        F.soft_margin_loss(ag.ones(2), ag.ones(2), reduction="avg")
+    with pytest.warns(UserWarning, match="soft_margin_loss: target shape"):
+        F.soft_margin_loss(ag.ones(3, 1), ag.ones(3))

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
-from autograd_core import conv, dropout, elementwise, indexing, losses, pooling, recurrent
+from autograd_core import conv, dropout, elementwise, indexing, linalg, losses, pooling, recurrent
 from autograd_core.function import Function
 
 CONV = dict(stride=(1,), padding=((1, 1),), dilation=(1,), groups=1)
 POOL = dict(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False)
+EYE = ag.Tensor(5 * np.eye(3))  # keeps a random 3x3 matrix well away from singular
 MAX_INDEX = np.array([[[[5, 2], [12, 15]]]])  # arg-max positions in a 4x4 plane, per window
 
 
@@ -83,6 +84,30 @@ CASES = {
     "gru_step": (lambda x, h, wi, wh, b: recurrent.gru_step(x, h, wi, wh, b, b), [(2, 3), (2, 4), (12, 3), (12, 4), (12,)]),
     "cross_entropy": (lambda x, t: losses.CrossEntropy.apply(x, t), [(4, 5), ((4,), "classes")]),
     "dropout_mask": (lambda a: a * dropout.dropout_mask(a.shape, 0.3, a.dtype), [(4, 5)]),
+    "log2": (lambda a: a.log2(), [((2, 3), "positive")]),
+    "log10": (lambda a: a.log10(), [((2, 3), "positive")]),
+    "log1p": (lambda a: a.log1p(), [((2, 3), "positive")]),
+    "expm1": (lambda a: a.expm1(), [(2, 3)]),
+    "exp2": (lambda a: a.exp2(), [(2, 3)]),
+    "rsqrt": (lambda a: a.rsqrt(), [((2, 3), "positive")]),
+    "reciprocal": (lambda a: a.reciprocal(), [((2, 3), "positive")]),
+    "tan": (lambda a: (a * 0.5).tan(), [(2, 3)]),
+    "asin": (lambda a: (a * 0.5).asin(), [(2, 3)]),
+    "acos": (lambda a: (a * 0.5).acos(), [(2, 3)]),
+    "atan": (lambda a: a.atan(), [(2, 3)]),
+    "sinh": (lambda a: a.sinh(), [(2, 3)]),
+    "cosh": (lambda a: a.cosh(), [(2, 3)]),
+    "asinh": (lambda a: ag.asinh(a), [(2, 3)]),
+    "atan2": (lambda a, b: ag.atan2(a, b), [(2, 3), (2, 3)]),
+    "hypot": (lambda a, b: ag.hypot(a, b), [(2, 3), (3,)]),
+    "remainder": (lambda a, b: ag.remainder(a, b), [(2, 3), ((2, 3), "positive")]),
+    "cumsum": (lambda a: ag.cumsum(a, 1) + a.cumsum(0), [(2, 3)]),
+    "cumprod": (lambda a: ag.cumprod(a, 1), [(2, 3)]),
+    "scatter": (lambda a, b: ag.scatter(a, 1, ag.Tensor(np.array([[2, 0], [1, 2]])), b[:, :2]), [(2, 3), (2, 3)]),
+    "vector_norm": (lambda a: linalg.vector_norm(a) + linalg.vector_norm(a, 3, dim=1).sum(), [(2, 3)]),
+    "inv": (lambda a: linalg.inv(a + EYE), [(3, 3)]),
+    "det": (lambda a: linalg.det(a + EYE), [(3, 3)]),
+    "solve": (lambda a, b: linalg.solve(a + EYE, b) + linalg.solve(a + EYE, b[:, 0]).sum(), [(3, 3), (3, 2)]),
 }
 
 
