@@ -38,6 +38,7 @@ from .shape import *  # noqa: F401,F403
 from .sorting import *  # noqa: F401,F403
 from .tensor import *  # noqa: F401,F403
 from .viz import BackwardStepper, draw_graph
+from .compile import compile, is_compiling  # noqa: A001,E402  (the name PyTorch uses: torch.compile)
 
 # ``torch.take`` reads the flattened tensor; indexing's own ``take`` picks along an axis.
 from .indexing import take_flat as take  # noqa: E402
@@ -54,7 +55,7 @@ int = int32  # noqa: A001
 half = float16
 
 __all__ = [name for module in _exporting for name in module.__all__] + [
-    "BackwardStepper", "bool", "bool_", "double", "draw_graph", "float", "float16", "float32", "float64", "half",
-    "int", "int8", "int16", "int32", "int64", "long", "take", "uint8", "viz",
+    "BackwardStepper", "bool", "bool_", "compile", "double", "draw_graph", "float", "float16", "float32", "float64", "half",
+    "int", "int8", "int16", "int32", "int64", "is_compiling", "long", "take", "uint8", "viz",
 ]
 del _exporting

@@ -6,7 +6,7 @@ never require grad, as in PyTorch.
 """
 import numpy as np
 
-from .arguments import as_array
+from .arguments import as_array, as_tensor
 from .tensor import Tensor
 
 __all__ = [
@@ -48,27 +48,27 @@ def _bool(array):
 
 
 def eq(input, other):
-    return _bool(np.equal(_data(input), _data(other)))
+    return as_tensor(input)._compare(other, np.equal)
 
 
 def ne(input, other):
-    return _bool(np.not_equal(_data(input), _data(other)))
+    return as_tensor(input)._compare(other, np.not_equal)
 
 
 def gt(input, other):
-    return _bool(np.greater(_data(input), _data(other)))
+    return as_tensor(input)._compare(other, np.greater)
 
 
 def ge(input, other):
-    return _bool(np.greater_equal(_data(input), _data(other)))
+    return as_tensor(input)._compare(other, np.greater_equal)
 
 
 def lt(input, other):
-    return _bool(np.less(_data(input), _data(other)))
+    return as_tensor(input)._compare(other, np.less)
 
 
 def le(input, other):
-    return _bool(np.less_equal(_data(input), _data(other)))
+    return as_tensor(input)._compare(other, np.less_equal)
 
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne

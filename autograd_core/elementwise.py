@@ -266,11 +266,30 @@ class ReLU(Function):
 
     def backward(self, grad):
         (out,) = self.saved_tensors
-        return grad * (out.data > 0)
+        return ReLUGrad.apply(grad, out)
 
     def fast_backward(self, grad):
         (out,) = self.saved_arrays
         return grad * (out > 0)
+
+
+class ReLUGrad(Function):
+    """relu's backward, g where y > 0 (else 0), as one op. Linear in g;
+    the mask is piecewise constant, so y gets no gradient."""
+
+    name = "relu_grad"
+
+    def forward(self, grad, out):
+        self.save_for_backward(out)
+        return grad * (out > 0)
+
+    def backward(self, gg):
+        (out,) = self.saved_tensors
+        return ReLUGrad.apply(gg, out), None
+
+    def fast_backward(self, gg):
+        (out,) = self.saved_arrays
+        return gg * (out > 0), None
 
 
 class LeakyReLU(Function):
@@ -418,6 +437,21 @@ class Where(Function):
             grad * condition if self.needs_input_grad[1] else None,
             grad * ~condition if self.needs_input_grad[2] else None,
         )
+
+
+class Compare(Function):
+    """``a < b``, ``a == b``... (``ufunc`` is NumPy's comparison): a boolean result, not
+    differentiable. An op like the others, so that a trace records it."""
+
+    def forward(self, a, b, ufunc):
+        return np.asarray(ufunc(a, b))
+
+
+class Sign(Function):
+    """-1, 0 or +1, as ``numpy.sign``: piecewise constant, not differentiable."""
+
+    def forward(self, x):
+        return np.sign(x)
 
 
 class Cast(Function):
@@ -769,14 +803,14 @@ def _constant(op, x, values):
     """A result that is piecewise constant in ``x`` (rounding, sign): not differentiable,
     so it never requires grad (its derivative is zero wherever it exists)."""
     x = as_tensor(x)
-    if x.dtype.kind not in "fc" and op != "sign":
+    if x.dtype.kind not in "fc":
         return Tensor._make(x.data.copy())
     return Tensor._make(np.asarray(values(x.data)))
 
 
 def sign(input):
-    """-1, 0 or +1; not differentiable."""
-    return _constant("sign", input, np.sign)
+    """-1, 0 or +1 (the perceptron's step): piecewise constant, so not differentiable."""
+    return Sign.apply(as_tensor(input)).detach()
 
 
 def floor(input):

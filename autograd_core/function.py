@@ -41,6 +41,10 @@ __all__ = ["Function", "function"]
 
 _OUTPUT = object()  # saved-value marker: "the op's own output"
 
+#: While ``autograd_core.compile`` traces a function, the tracer that records every
+#: ``apply`` (the only hook of the compiler into the engine); ``None`` otherwise.
+_tracer = None
+
 
 def _snake_case(name):
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
@@ -179,6 +183,8 @@ class Function:
     def apply(cls, *args, **kwargs):
         """Run the op on ``args`` (Tensors, arrays or Python scalars); record it in the graph
         when gradient recording is on and an input requires grad."""
+        if _tracer is not None:
+            return _tracer.apply(cls, args, kwargs)
         node = cls.__new__(cls)
         node._kwargs = kwargs
         datas = [a.data if isinstance(a, Tensor) else a for a in args]

@@ -99,24 +99,29 @@ def extreme(x, reduction, dim, keepdim):
     from .indexing import take_along_dim
 
     pick = np.argmax if reduction is Amax else np.argmin
-    indices = arg_extreme(x.data, pick, dim, True).data
-    values = take_along_dim(x, indices, dim)
+    indices = ArgExtreme.apply(x, pick=pick, dim=dim, keepdim=True)
+    values = take_along_dim(x, indices.data, dim)
     if not keepdim:
         values = values.squeeze(dim)
-        indices = indices.squeeze(axis=dim)
-    return MaxMin(values, Tensor._make(indices))
+        indices = indices.squeeze(dim)
+    return MaxMin(values, indices)
 
 
-def arg_extreme(data, pick, dim, keepdim):
-    if data.size == 0:
-        raise ValueError(f"{pick.__name__}: cannot reduce an empty tensor of shape {data.shape}")
-    if dim is None:
-        out = pick(data)
-        return Tensor._make(np.asarray(out).reshape((1,) * data.ndim if keepdim else ()))
-    normalize_dim(dim, data.ndim)
-    if data.ndim == 0:
-        return Tensor._make(np.zeros((), dtype=np.int64))
-    return Tensor._make(pick(data, axis=dim, keepdims=keepdim).astype(np.int64, copy=False))
+class ArgExtreme(Function):
+    """The index of the largest (``pick=np.argmax``) or smallest value over ``dim``: an
+    integer result, not differentiable."""
+
+    name = "arg_extreme"
+
+    def forward(self, data, pick, dim=None, keepdim=False):
+        if data.size == 0:
+            raise ValueError(f"{pick.__name__}: cannot reduce an empty tensor of shape {data.shape}")
+        if dim is None:
+            return np.asarray(pick(data)).astype(np.int64).reshape((1,) * data.ndim if keepdim else ())
+        normalize_dim(dim, data.ndim)
+        if data.ndim == 0:
+            return np.zeros((), dtype=np.int64)
+        return pick(data, axis=dim, keepdims=keepdim).astype(np.int64, copy=False)
 
 
 def variance(x, dim, unbiased, keepdim, correction):
@@ -370,12 +375,12 @@ def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The index of the largest value (of the flattened input without ``dim``)."""
-    return arg_extreme(as_tensor(input).data, np.argmax, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
+    return ArgExtreme.apply(as_tensor(input), pick=np.argmax, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
 
 def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The index of the smallest value (of the flattened input without ``dim``)."""
-    return arg_extreme(as_tensor(input).data, np.argmin, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
+    return ArgExtreme.apply(as_tensor(input), pick=np.argmin, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
 
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):

@@ -15,6 +15,11 @@ __all__ = ["Tensor"]
 
 MaxMin = collections.namedtuple("MaxMin", ["values", "indices"])
 
+#: While ``autograd_core.compile`` traces a function, the tracer: it refuses reads of a
+#: tensor's value into Python (``item()``, ``if t > 0:``), which a trace cannot replay,
+#: and records writes into tensors (``copy_``). ``None`` otherwise.
+_tracer = None
+
 
 class Tensor:
     """An n-dimensional array with an optional gradient.
@@ -109,14 +114,20 @@ class Tensor:
             yield self[i]
 
     def item(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "item()")
         if self.data.size != 1:
             raise ValueError(f"item: only a one-element tensor converts to a Python number, this one has shape {tuple(self.shape)}")
         return self.data.item()
 
     def numpy(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "numpy()")
         return self.data
 
     def tolist(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "tolist()")
         return self.data.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -125,12 +136,18 @@ class Tensor:
         return self.data.copy() if copy else self.data
 
     def __float__(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "float()")
         return float(self.data)
 
     def __int__(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "int()")
         return int(self.data)
 
     def __bool__(self):
+        if _tracer is not None:
+            _tracer.read_value(self, "a truth test (if, while, and, or)")
         if self.data.size != 1:
             raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous")
         return bool(self.data)
@@ -202,6 +219,9 @@ class Tensor:
         """Run ``change(data, *operands)``, which writes into ``self.data``, and count the
         change in the version counter. A refused or failed change leaves the tensor, its
         version included, as it was."""
+        if _tracer is not None:
+            # copy_ is replayed by the compiled program; the tracer refuses every other write.
+            _tracer.write(self, op, None)
         if grad_mode._enabled and self.requires_grad:
             raise RuntimeError(
                 f"{op}: in-place change of a tensor that requires grad; do it inside no_grad() "
@@ -242,6 +262,16 @@ class Tensor:
         return self._inplace("div_", lambda data, other: np.divide(data, other, out=data, casting="unsafe"), other)
 
     def copy_(self, source):
+        if _tracer is not None:
+            shape = as_array(source).shape
+            try:
+                fits = np.broadcast_shapes(shape, self.shape) == self.shape
+            except ValueError:
+                fits = False
+            if not fits:
+                raise ValueError(f"copy_: tensor of shape {tuple(self.shape)}: source of shape {shape} does not broadcast to it")
+            # A traced write is replayed by the compiled program, not done now.
+            return _tracer.write(self, "copy_", source)
         return self._inplace("copy_", lambda data, source: np.copyto(data, source, casting="unsafe"), as_array(source))
 
     def fill_(self, value):
@@ -282,13 +312,13 @@ class Tensor:
         return self.to(np.float64)
 
     def long(self):
-        return Tensor._make(self.data.astype(np.int64))
+        return elementwise.Cast.apply(self, dtype=np.dtype(np.int64))
 
     def int(self):
-        return Tensor._make(self.data.astype(np.int32))
+        return elementwise.Cast.apply(self, dtype=np.dtype(np.int32))
 
     def bool(self):
-        return Tensor._make(self.data.astype(bool))
+        return elementwise.Cast.apply(self, dtype=np.dtype(bool))
 
     # -- arithmetic -------------------------------------------------------------------
     def __add__(self, other):
@@ -355,7 +385,7 @@ class Tensor:
 
     # Comparisons give boolean tensors and are not differentiable.
     def _compare(self, other, ufunc):
-        return Tensor._make(np.asarray(ufunc(self.data, as_array(other))))
+        return elementwise.Compare.apply(self, as_array(other) if isinstance(other, (list, tuple)) else other, ufunc=ufunc)
 
     def __lt__(self, other):
         return self._compare(other, np.less)
@@ -455,10 +485,10 @@ class Tensor:
         return reductions.extreme(self, reductions.Amin, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.arg_extreme(self.data, np.argmax, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
+        return reductions.ArgExtreme.apply(self, pick=np.argmax, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
     def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        return reductions.arg_extreme(self.data, np.argmin, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
+        return reductions.ArgExtreme.apply(self, pick=np.argmin, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         return reductions.LogSumExp.apply(self, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))

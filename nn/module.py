@@ -107,6 +107,8 @@ class Module:
         _check_name(self, name, "buffer")
         if tensor is not None and not isinstance(tensor, Tensor):
             tensor = Tensor(np.asarray(tensor))
+        if tensor is not None and tensor.name is None:
+            tensor.name = name  # compiled code calls it bn_running_mean
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         self._buffers[name] = tensor

@@ -33,6 +33,7 @@ import warnings
 
 import numpy as np
 
+import autograd_core as ag
 from autograd_core import Tensor, cat, stack
 
 from . import functional as F
@@ -126,8 +127,9 @@ class RNNBase(Module):
         initial = self._initial_states(hx, batch, batched)
         masks, valid = self._step_masks(lengths, steps, batch)
         # The first layer's steps read the input directly; only an input that needs a
-        # gradient is cut into per-step tensors.
-        sequence = [x[t] for t in range(steps)] if x.requires_grad else list(x.data)
+        # gradient (or that a compiled program reads afresh) is cut into per-step tensors.
+        compiling = ag.is_compiling()
+        sequence = [x[t] for t in range(steps)] if x.requires_grad or compiling else list(x.data)
         sequence_data = x.data
         finals = []
         for layer in range(self.num_layers):

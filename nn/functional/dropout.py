@@ -3,8 +3,8 @@ and the survivors are scaled by 1 / (1 - p), so the expected value of every unit
 unchanged and evaluation needs no rescaling. (The older convention keeps the units
 unscaled in training and multiplies the weights by 1 - p at test time; the two agree in
 expectation.)"""
-import autograd_core as ag
 from autograd_core.arguments import as_tensor
+from autograd_core.dropout import dropout_mask
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
@@ -18,5 +18,4 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return x
     if p == 1.0:
         return x * 0.0
-    keep = ag.default_generator().random(x.shape, dtype=x.dtype) >= p
-    return x * (keep * x.dtype.type(1.0 / (1.0 - p)))
+    return x * dropout_mask(x.shape, p, x.dtype)

@@ -67,16 +67,18 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             )
         normalized, mean, var = _standardize(x, axes, eps)
         if running_mean is not None and running_var is not None:
+            # Written with tensor ops and copy_, so that a compiled program replays the update.
             with ag.no_grad():
-                running_mean.mul_(1 - momentum).add_(mean.data.reshape(channels), alpha=momentum)
-                unbiased = var.data.reshape(channels) * (count / (count - 1))
-                running_var.mul_(1 - momentum).add_(unbiased, alpha=momentum)
+                running_mean.copy_(running_mean * (1 - momentum) + mean.reshape(channels) * momentum)
+                unbiased = var.reshape(channels) * (count / (count - 1))
+                running_var.copy_(running_var * (1 - momentum) + unbiased * momentum)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: evaluation needs running_mean and running_var (or use training=True)")
-        mean = np.reshape(running_mean.data if isinstance(running_mean, Tensor) else running_mean, shape)
-        var = np.reshape(running_var.data if isinstance(running_var, Tensor) else running_var, shape)
-        normalized = (x - mean) * (1 / np.sqrt(var + eps))
+        # Tensors, not their arrays: a compiled program reads them when it runs.
+        mean = (running_mean if isinstance(running_mean, Tensor) else Tensor(running_mean)).reshape(shape)
+        var = (running_var if isinstance(running_var, Tensor) else Tensor(running_var)).reshape(shape)
+        normalized = (x - mean) * (1 / (var + eps).sqrt())
     return _affine(normalized, weight, bias, shape)
 
 

@@ -12,6 +12,7 @@ import collections
 
 import numpy as np
 
+import autograd_core as ag
 from autograd_core import Tensor, stack
 from autograd_core.arguments import as_tensor
 from autograd_core.recurrent import GRUStep, LSTMStep, RNNStep, input_gates
@@ -93,7 +94,9 @@ def scan(mode, sequence, sequence_data, hx, weights, masks=None, reverse=False):
     (w_ih, w_hh, b_ih, b_hh), ``masks`` per step the (batch, 1) rows still running (None
     when all are). Returns a ``Scan``."""
     w_ih, w_hh, b_ih, b_hh = weights
-    x_gates = input_gates(sequence_data, w_ih, b_ih)
+    # The input's share of the gates for every step in one matmul; under compile each
+    # step computes its own, since an array computed here would be a constant of the trace.
+    x_gates = [None] * len(sequence) if ag.is_compiling() else input_gates(sequence_data, w_ih, b_ih)
     state = _lstm_state(hx) if mode == "lstm" else hx
     steps = len(sequence)
     masks = masks if masks is not None else [None] * steps
