@@ -163,11 +163,11 @@ def _scalar_micrograd():
 
 
 CASES = [
-    Case("compile: 100 tiny ops (4 elements) fwd+bwd", ours=_tiny_ours, torch=_tiny_torch, target=0.3, repeats=200, warmup=5),
+    Case("compile: 100 tiny ops (4 elements) fwd+bwd", ours=_tiny_ours, reference=_tiny_torch, target=0.3, repeats=200, warmup=5),
     Case(
         "compile: MLP 2-16-16-2 training step (batch 32, SGD)",
         ours=_training("ours", _mlp(MICRO_SIZES, MICRO_BATCH), True),
-        torch=_training("torch", _mlp(MICRO_SIZES, MICRO_BATCH), False),
+        reference=_training("torch", _mlp(MICRO_SIZES, MICRO_BATCH), False),
         target=0.4,
         repeats=200,
         warmup=5,
@@ -175,7 +175,8 @@ CASES = [
     Case(
         "compile: micrograd demo, scalar graph (~20,000 ops), against micrograd",
         ours=_scalar_ours,
-        torch=_scalar_micrograd,
+        reference=_scalar_micrograd,
+        against="micrograd",
         target=0.3,
         repeats=5,
         warmup=1,
@@ -183,7 +184,7 @@ CASES = [
     Case(
         "compile: MLP 784-256-256-10 training step (batch 128, SGD)",
         ours=_training("ours", _mlp(MLP_SIZES, MLP_BATCH), True),
-        torch=_training("torch", _mlp(MLP_SIZES, MLP_BATCH), False),
+        reference=_training("torch", _mlp(MLP_SIZES, MLP_BATCH), False),
         target=0.8,
         repeats=30,
         warmup=3,
@@ -191,7 +192,8 @@ CASES = [
     Case(
         "compile: LeNet-5 training step (batch 64), against our eager step",
         ours=_training("ours", _lenet, True, momentum=0.9),
-        torch=_training("ours", _lenet, False, momentum=0.9),
+        reference=_training("ours", _lenet, False, momentum=0.9),
+        against="our eager step",
         target=1.0,
         repeats=10,
         warmup=2,
