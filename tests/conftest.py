@@ -1,6 +1,7 @@
 """Fixtures for every test: micrograd's expression, and a real browser for the tests of
 web pages (the backprop explorer): Debian's Chromium, driven by Playwright's Python API.
 Where either is missing, the browser tests skip and say what to install; CI installs both."""
+import importlib.util
 import pathlib
 import shutil
 
@@ -8,6 +9,7 @@ import pytest
 
 import autograd_core as ag
 
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
@@ -83,3 +85,18 @@ def micrograd_expression():
         return L, dict(a=a, b=b, c=c, f=f, e=e, d=d)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def load_script():
+    """``load_script("examples/x.py")`` imports a script of this checkout that is not in a
+    package (an example, a tool) by its path from the project's root."""
+
+    def load(relative):
+        path = ROOT / relative
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

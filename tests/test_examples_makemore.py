@@ -1,23 +1,14 @@
 """The makemore-style example (examples/makemore_mlp.py), written as PyTorch code with
 this library in place of torch, trains on Debian's fortunes and samples words."""
-import importlib.util
 import math
-import pathlib
 
 import pytest
 
-EXAMPLE = pathlib.Path(__file__).resolve().parents[1] / "examples" / "makemore_mlp.py"
+EXAMPLE = "examples/makemore_mlp.py"
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("makemore_mlp", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_makemore_trains_and_samples(capsys):
-    result = _load().main(["--steps", "600", "--max-words", "2000", "--samples", "5", "--seed", "42"])
+def test_makemore_trains_and_samples(capsys, load_script):
+    result = load_script(EXAMPLE).main(["--steps", "600", "--max-words", "2000", "--samples", "5", "--seed", "42"])
     uniform = math.log10(math.log(result["vocab_size"]))  # log10 of a uniform guess's loss
     first = sum(result["lossi"][:20]) / 20
     last = sum(result["lossi"][-100:]) / 100
@@ -25,6 +16,6 @@ def test_makemore_trains_and_samples(capsys):
     assert last < first - 0.05
     assert result["dev_loss"] < math.log(result["vocab_size"]) - 0.4
     assert len(result["samples"]) == 5 and all(s.isalpha() or s == "" for s in result["samples"])
-    again = _load().main(["--steps", "600", "--max-words", "2000", "--samples", "5", "--seed", "42"])
+    again = load_script(EXAMPLE).main(["--steps", "600", "--max-words", "2000", "--samples", "5", "--seed", "42"])
     assert again["samples"] == result["samples"] and again["lossi"] == result["lossi"]
     assert "dev loss" in capsys.readouterr().out

@@ -1,9 +1,7 @@
 """The main job's backprop page (examples/train_fashion_mnist.py writes
 ``lenet_backprop.html``): LeNet-5's training graph on one batch of 64 images, under 5 MB,
 opening in a browser (the time it takes is recorded) and stepping as BackwardStepper does."""
-import importlib.util
 import json
-import pathlib
 import re
 import time
 
@@ -12,16 +10,6 @@ import pytest
 
 import autograd_core as ag
 import nn
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def main_job():
-    spec = importlib.util.spec_from_file_location("train_fashion_mnist", ROOT / "examples" / "train_fashion_mnist.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def batch(seed=0):
     rng = np.random.default_rng(seed)
@@ -34,10 +22,10 @@ def lenet():
 
 
 @pytest.fixture(scope="module")
-def page_path(tmp_path_factory):
+def page_path(tmp_path_factory, load_script):
     path = tmp_path_factory.mktemp("lenet") / "lenet_backprop.html"
     model = lenet()
-    written = main_job().save_backprop_page(model, *batch(), path)
+    written = load_script("examples/train_fashion_mnist.py").save_backprop_page(model, *batch(), path)
     assert written == path
     assert all(p.grad is None for p in model.parameters())  # the job's model is left as it was
     return path

@@ -1,7 +1,6 @@
 """The notebooks as a static site (notebooks/build_site.py): notebook 01 executed and
 rendered with nbconvert, opened in a browser with the network off, and its backprop explorer
 stepped as in a saved file; the notebooks in the repository stay without outputs."""
-import importlib.util
 import pathlib
 import urllib.parse
 
@@ -18,13 +17,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TEMPLATE_HOSTS = {"cdnjs.cloudflare.com", "unpkg.com", "cdn.jsdelivr.net"}
 
 
-def site_builder():
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "notebooks" / "build_site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebooks_in_the_repository_have_no_outputs(path):
     notebook = nbformat.read(path, as_version=4)
@@ -33,9 +25,9 @@ def test_notebooks_in_the_repository_have_no_outputs(path):
             assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
 
 
-def test_the_rendered_notebook_01_steps_its_explorer_offline(tmp_path, offline_page, micrograd_expression):
+def test_the_rendered_notebook_01_steps_its_explorer_offline(tmp_path, offline_page, micrograd_expression, load_script):
     notebook = ROOT / "notebooks" / "01_backprop_step_by_step.ipynb"
-    index, page_path = site_builder().build(tmp_path / "site", [notebook])
+    index, page_path = load_script("notebooks/build_site.py").build(tmp_path / "site", [notebook])
     assert page_path.name == "01_backprop_step_by_step.html"
     assert 'href="01_backprop_step_by_step.html">Backpropagation, step by step</a>' in index.read_text()
     assert nbformat.read(notebook, as_version=4).cells[-1].outputs == []  # the source is left alone
