@@ -29,10 +29,16 @@ def test_notebooks_in_the_repository_have_no_outputs(path):
 
 def test_the_rendered_notebook_01_steps_its_explorer_offline(tmp_path, offline_page, micrograd_expression):
     notebook = ROOT / "notebooks" / "01_backprop_step_by_step.ipynb"
-    # The build runs as a user runs it, in a process of its own: here the browser's event
-    # loop is running, and the notebook client's loop, started beside it, can wait forever.
+    # The build runs as a user runs it, in a process of its own. On a loaded machine the
+    # notebook client has been seen to wait forever for a kernel that sat idle (a message
+    # lost between them); a build that takes ten times its usual few seconds is that
+    # hang, and is run once more.
     site = tmp_path / "site"
-    subprocess.run([sys.executable, str(ROOT / "notebooks" / "build_site.py"), str(site), str(notebook)], check=True, timeout=900)
+    command = [sys.executable, str(ROOT / "notebooks" / "build_site.py"), str(site), str(notebook)]
+    try:
+        subprocess.run(command, check=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        subprocess.run(command, check=True, timeout=300)
     index, page_path = site / "index.html", site / "01_backprop_step_by_step.html"
     assert 'href="01_backprop_step_by_step.html">Backpropagation, step by step</a>' in index.read_text()
     assert nbformat.read(notebook, as_version=4).cells[-1].outputs == []  # the source is left alone

@@ -121,7 +121,7 @@ def test_resuming_with_last_epoch_matches_torch(name, options, closed_form):
 
 
 def test_resuming_needs_initial_lr():
-    with pytest.raises(KeyError, match="has no 'initial_lr'"):
+    with pytest.raises(ValueError, match="has no 'initial_lr'"):
         sched.StepLR(two_groups(), step_size=3, last_epoch=5)
 
 
