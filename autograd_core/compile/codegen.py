@@ -36,6 +36,9 @@ class Namer:
     def __init__(self):
         self.used = set(RESERVED)
         self.names = {}
+        # Per base, the suffix to try next: every smaller one is taken (names are never
+        # given back), so a trace with 10,000 ``mul`` ops costs no 10,000-long search each.
+        self._next = {}
 
     def give(self, value, base):
         base = re.sub(r"\W+", "_", base).strip("_") or "t"
@@ -43,10 +46,13 @@ class Namer:
             base = "layer" + base
         if keyword.iskeyword(base):
             base += "_"
-        name, n = base, 1
+        name, n = base, self._next.get(base, 1)
+        if n > 1:
+            name = f"{base}_{n}"
         while name in self.used:
             n += 1
             name = f"{base}_{n}"
+        self._next[base] = n
         self.used.add(name)
         self.names[value] = name
         return name
