@@ -123,6 +123,40 @@ def test_the_result_has_one_node_that_backward_grad_optimizers_and_drawing_use()
     assert step(x, y).item() < before and step.traces == 1
 
 
+def test_the_trace_stops_at_inputs_and_parameters_made_outside():
+    calls = []
+
+    class Double(ag.Function):
+        def forward(self, a):
+            return 2 * a
+
+        def backward(self, grad):
+            calls.append(grad.shape)
+            return 2 * grad
+
+    a = ag.tensor([1.0, -2.0], requires_grad=True)
+    w = ag.tensor([0.5, 3.0], requires_grad=True)
+    doubled_w = Double.apply(w)
+    f = ag.compile(lambda x: (x * doubled_w).tanh().sum())
+    out = f(Double.apply(a))
+    assert calls == []  # tracing recorded the backward pass inside f only
+    out.backward()
+    assert len(calls) == 2
+    local = 1 - np.tanh(4 * a.data * w.data) ** 2
+    np.testing.assert_allclose(a.grad, local * 2 * 2 * w.data, rtol=1e-6)
+    np.testing.assert_allclose(w.grad, local * 2 * 2 * a.data, rtol=1e-6)
+
+
+def test_a_gradient_hook_inside_the_function_is_refused():
+    def hooked(x):
+        y = x * 2
+        y.register_hook(lambda g: g * 0)
+        return y.sum()
+
+    with pytest.raises(RuntimeError, match="hook"):
+        ag.compile(hooked)(ag.tensor([1.0], requires_grad=True))
+
+
 def test_a_tuple_of_outputs():
     w = ag.tensor([1.0, 2.0], requires_grad=True)
     f = ag.compile(lambda x: ((x * w).sum(), x * w, (x > 1.5)))
