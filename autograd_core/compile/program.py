@@ -4,6 +4,7 @@ import builtins
 import linecache
 
 from .codegen import Namer, Writer, live_ops
+from .traced_graph import TracedGraph
 from .tracer import VJP, WRITE
 
 
@@ -15,10 +16,11 @@ class Program:
       time) -> ``(outputs, slots)``;
     - ``backward(*grads, *slots)``: one gradient per differentiable output -> one
       gradient (or None) per argument of ``forward``;
-    - ``constants``: the arrays too large to write into the code, by name.
+    - ``constants``: the arrays too large to write into the code, by name;
+    - ``traced_graph``: the forward ops as a drawing shows them (``TracedGraph``).
     """
 
-    def __init__(self, name, source, namespace, externals, differentiable, constants):
+    def __init__(self, name, source, namespace, externals, differentiable, constants, traced_graph):
         self.name = name
         self.source = source
         self.forward = namespace["forward"]
@@ -26,6 +28,7 @@ class Program:
         self.externals = externals
         self.differentiable = differentiable
         self.constants = constants
+        self.traced_graph = traced_graph
 
 
 def build(name, signature, inputs, outputs, forward_ops, backward_ops, grad_inputs, grads):
@@ -106,7 +109,8 @@ def build(name, signature, inputs, outputs, forward_ops, backward_ops, grad_inpu
     namespace = {"__name__": filename, **writer.classes, **writer.constants}
     exec(builtins.compile(runnable, filename, "exec"), namespace)
     differentiable = [value for value, _ in grad_inputs]
-    return Program(name, source, namespace, [v.tensor for v in externals], differentiable, dict(writer.constants))
+    traced_graph = TracedGraph(forward_ops, inputs + externals, outputs)
+    return Program(name, source, namespace, [v.tensor for v in externals], differentiable, dict(writer.constants), traced_graph)
 
 
 def _tuple(names):
