@@ -40,7 +40,7 @@ class CompiledRegion(Function):
         program = self.program
         slots = [s.data if isinstance(s, Tensor) else s for s in self.saved_tensors]
         pieces = _unpack(grad.data, program.packed_shapes)
-        grads = program.backward(*pieces, *slots)
+        grads = program.backward(*pieces, *slots, **program.grad_buffers())
         return tuple(None if g is None else Tensor._make(np.asarray(g)) for g in grads)
 
 
