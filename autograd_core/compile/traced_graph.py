@@ -24,6 +24,7 @@ class TracedGraph:
 
     def __init__(self, forward_ops, arguments, outputs):
         position = {}
+        arguments = {value: k for k, value in enumerate(arguments) if value.tensor.requires_grad}
         self.ops = []
         for op in forward_ops:
             if op.cls in (WRITE, VJP) or op.node is None:
@@ -39,9 +40,8 @@ class TracedGraph:
 def _reference(value, position, arguments):
     if value in position:
         return ("op", position[value])
-    for k, argument in enumerate(arguments):
-        if argument is value and value.tensor.requires_grad:
-            return ("arg", k)
+    if value in arguments:
+        return ("arg", arguments[value])
     return None
 
 
