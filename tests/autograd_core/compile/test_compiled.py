@@ -222,6 +222,17 @@ def test_a_new_shape_dtype_requires_grad_or_mode_traces_again():
     assert f.traces == 5
 
 
+def test_freezing_or_unfreezing_a_parameter_traces_again():
+    w = ag.tensor([2.0, 3.0], requires_grad=False)
+    b = ag.tensor([1.0], requires_grad=True)
+    f = ag.compile(lambda x: (x * w + b).sum())
+    x = ag.tensor([1.0, -1.0])
+    f(x).backward()
+    w.requires_grad_(True)
+    f(x).backward()
+    assert f.traces == 2 and w.grad.tolist() == [1.0, -1.0] and b.grad.tolist() == [4.0]
+
+
 def test_reading_a_value_into_python_is_refused_with_the_line():
     def branchy(x):
         if (x.sum() > 0):  # the line the message names
