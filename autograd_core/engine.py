@@ -184,12 +184,12 @@ class BackwardPass:
         previous = grad_mode._enabled
         grad_mode._enabled = self.create_graph
         try:
-            input_grads = node_vjp(node, grad, self.create_graph)
+            input_grads = self.vjp(node, grad)
             if anomaly._enabled:
                 anomaly.check_backward(node, grad, input_grads)
             local_grads = None
             if local and grad.data.size == 1:
-                local_grads = node_vjp(node, Tensor._make(np.ones_like(grad.data)), self.create_graph)
+                local_grads = self.vjp(node, Tensor._make(np.ones_like(grad.data)))
         finally:
             grad_mode._enabled = previous
         grads = self.grads
@@ -199,6 +199,11 @@ class BackwardPass:
         if not self.retain_graph:
             node._release()
         return NodeRun(grad, input_grads, local_grads)
+
+    def vjp(self, node, grad):
+        """The step ``run_node`` takes for each node: ``node_vjp``. A walk that watches
+        the pass overrides it (``compile`` records the ops of each step this way)."""
+        return node_vjp(node, grad, self.create_graph)
 
     def run(self):
         """Run every node left."""

@@ -21,14 +21,15 @@ def compile(fn):
     """Compile ``fn`` (Tensors in, a Tensor or a tuple of them out, parameters closed
     over; other arguments are constants of the trace).
 
-    The first call for an input signature (shapes, dtypes, ``requires_grad``, gradient
-    mode, the train/eval mode of the modules ``fn`` reaches) runs ``fn`` while recording
-    every op, and records the backward pass over that graph; later calls with the same
-    signature run the two programs on NumPy arrays. Parameters and buffers are read when
-    the program runs; dropout draws a fresh mask each time; ``copy_`` writes into buffers
-    (batch norm's running statistics) are replayed. Reading a tensor's value into Python
-    inside ``fn`` (``.item()``, ``if t > 0:``) raises, naming the line, since one trace
-    would fix the branch taken for every later call.
+    The first call for an input signature (shapes, dtypes, ``requires_grad`` of the inputs
+    and of the parameters, gradient mode, the train/eval mode of the modules ``fn``
+    reaches) runs ``fn`` while recording every op, and records the backward pass over
+    that graph; later calls with the same signature run the two programs on NumPy
+    arrays. Parameters and buffers are read when the program runs; dropout draws a fresh
+    mask each time; ``copy_`` writes into buffers (batch norm's running statistics) are
+    replayed. Reading a tensor's value into Python inside ``fn`` (``.item()``,
+    ``if t > 0:``) raises, naming the line, since one trace would fix the branch taken
+    for every later call.
 
     The result is a ``Compiled`` callable; ``.code`` (or ``print``) shows the programs.
     """

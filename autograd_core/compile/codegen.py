@@ -8,9 +8,13 @@ backward program reads (its slots) and writes two functions::
         ...
         return (outputs...), (slots...)
 
-    def backward(d_out0, slots...):
+    def backward(d_out0, slots..., *, d_fc1_weight=None, ...):
         ...
+        d_fc1_weight = np.matmul(d_fc1.T, x, out=d_fc1_weight)
         return (one gradient or None per argument of forward)
+
+A parameter's gradient made by an op that can write into a given array is written into
+the buffer passed for it (``Program.grad_buffers``), or into a new array without one.
 
 Small constant arrays are written out; larger ones are globals of the program, listed in
 a comment and kept in ``constants``.
@@ -22,7 +26,7 @@ import re
 import numpy as np
 
 from .. import shape
-from .emitters import EMITTERS
+from .emitters import EMITTERS, INTO
 from .tracer import VJP, WRITE, Value
 
 #: Constant arrays up to this many elements are written into the code.
@@ -36,6 +40,9 @@ class Namer:
     def __init__(self):
         self.used = set(RESERVED)
         self.names = {}
+        # Per base, the suffix to try next: every smaller one is taken (names are never
+        # given back), so a trace with 10,000 ``mul`` ops costs no 10,000-long search each.
+        self._next = {}
 
     def give(self, value, base):
         base = re.sub(r"\W+", "_", base).strip("_") or "t"
@@ -43,10 +50,13 @@ class Namer:
             base = "layer" + base
         if keyword.iskeyword(base):
             base += "_"
-        name, n = base, 1
+        name, n = base, self._next.get(base, 1)
+        if n > 1:
+            name = f"{base}_{n}"
         while name in self.used:
             n += 1
             name = f"{base}_{n}"
+        self._next[base] = n
         self.used.add(name)
         self.names[value] = name
         return name
@@ -113,10 +123,11 @@ class Writer:
         self.classes[cls.__name__] = cls
         return cls.__name__
 
-    def op_lines(self, op, keep_node, inline=False):
+    def op_lines(self, op, keep_node, inline=False, into=False):
         """The lines computing ``op`` (a forward or backward step); with ``inline``, a
         transpose is written into the lines that use it instead (not for slots, which
-        need a name)."""
+        need a name); with ``into`` (an op of ``emitters.INTO``), the result is written
+        into the array its variable holds when the program starts, if any."""
         if op.cls is WRITE:
             target, source = op.args
             return [f"np.copyto({self.text(target)}, {self.text(source)}, casting='unsafe')  # write {target.hint or 'buffer'}"]
@@ -133,6 +144,8 @@ class Writer:
         out = self.namer.names[op.out]
         args = [self.text(a) for a in op.args]
         comment = f"  # {_describe(op)}"
+        if into:
+            return [f"{out} = {INTO[op.cls](args, op.attrs, _OpView(op, self), out)}{comment}, into its buffer"]
         emitter = EMITTERS.get(op.cls)
         if keep_node or emitter is None or op.extras:
             attrs = "".join(f", {k}={self.text(v)}" for k, v in op.attrs.items())

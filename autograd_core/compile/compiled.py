@@ -40,7 +40,7 @@ class CompiledRegion(Function):
         program = self.program
         slots = [s.data if isinstance(s, Tensor) else s for s in self.saved_tensors]
         pieces = _unpack(grad.data, program.packed_shapes)
-        grads = program.backward(*pieces, *slots)
+        grads = program.backward(*pieces, *slots, **program.grad_buffers())
         return tuple(None if g is None else Tensor._make(np.asarray(g)) for g in grads)
 
 
@@ -85,7 +85,8 @@ class Compiled:
         args = tuple(Tensor(a) if isinstance(a, np.ndarray) else a for a in args)
         key = self._signature(args)
         program = self.programs.get(key)
-        if program is None:
+        # A parameter frozen or unfrozen since the trace changes which gradients it made.
+        if program is None or program.external_flags != tuple(t.requires_grad for t in program.externals):
             program = self._trace(args, key)
             self.programs[key] = program
             if len(self.programs) > CACHE_SIZE:
@@ -172,6 +173,7 @@ class Compiled:
             self.__name__, _describe_signature(args), inputs, [v for v, _ in outputs], forward_ops, backward_ops, grad_inputs, grads
         )
         program.inputs = [v.index for v in inputs]
+        program.external_flags = tuple(t.requires_grad for t in program.externals)
         program.single = single
         program.n_outputs = len(outputs)
         differentiable = {v for v, _ in grad_inputs}

@@ -13,10 +13,11 @@ from ..arguments import normalize_dims
 
 
 def _reduce(function):
-    def emit(a, attrs, op):
+    def emit(a, attrs, op, out=None):
         ndim = len(op.shapes[0])
         axes = normalize_dims(attrs.get("dim"), ndim) if ndim else ()
-        return f"np.{function}({a[0]}, axis={axes!r}, keepdims={bool(attrs.get('keepdim', False))})"
+        into = f", out={out}" if out else ""
+        return f"np.{function}({a[0]}, axis={axes!r}, keepdims={bool(attrs.get('keepdim', False))}{into})"
 
     return emit
 
@@ -88,6 +89,10 @@ def _template(text):
     return lambda a, attrs, op: text.format(*a)
 
 
+def _into(function):
+    return lambda a, attrs, op, out: f"np.{function}({a[0]}, {a[1]}, out={out})"
+
+
 EMITTERS = {
     ew.Add: _template("{0} + {1}"),
     ew.Sub: _template("{0} - {1}"),
@@ -144,4 +149,15 @@ EMITTERS = {
     linalg.MatMul: _template("{0} @ {1}"),
     linalg.Linear: _linear,
     dropout.DropoutMask: _dropout_mask,
+}
+
+#: Ops that can write their result into an array given as ``out``: a parameter's gradient
+#: made by one of them is written into a buffer the program keeps from call to call.
+INTO = {
+    linalg.MatMul: _into("matmul"),
+    ew.Add: _into("add"),
+    ew.Sub: _into("subtract"),
+    ew.Mul: _into("multiply"),
+    ew.Div: _into("divide"),
+    reductions.Sum: _reduce("sum"),
 }

@@ -2,8 +2,13 @@
 ``backward``, and the source they were made from (see ``codegen``)."""
 import builtins
 import linecache
+import sys
+
+import numpy as np
 
 from .codegen import Namer, Writer, live_ops
+from .emitters import INTO
+from .traced_graph import TracedGraph
 from .tracer import VJP, WRITE
 
 
@@ -13,12 +18,15 @@ class Program:
     - ``source``: the code (``compiled.code`` shows it), valid Python on its own;
     - ``forward(*arrays)``: arrays of the inputs then of ``externals`` (read at call
       time) -> ``(outputs, slots)``;
-    - ``backward(*grads, *slots)``: one gradient per differentiable output -> one
-      gradient (or None) per argument of ``forward``;
-    - ``constants``: the arrays too large to write into the code, by name.
+    - ``backward(*grads, *slots, **buffers)``: one gradient per differentiable output
+      -> one gradient (or None) per argument of ``forward``; a parameter's gradient made
+      by an op that can write into a given array is written into its buffer
+      (``grad_buffers()``), or into a new array when the buffer is not passed;
+    - ``constants``: the arrays too large to write into the code, by name;
+    - ``traced_graph``: the forward ops as a drawing shows them (``TracedGraph``).
     """
 
-    def __init__(self, name, source, namespace, externals, differentiable, constants):
+    def __init__(self, name, source, namespace, externals, differentiable, constants, traced_graph, buffers):
         self.name = name
         self.source = source
         self.forward = namespace["forward"]
@@ -26,6 +34,21 @@ class Program:
         self.externals = externals
         self.differentiable = differentiable
         self.constants = constants
+        self.traced_graph = traced_graph
+        self.buffers = buffers
+
+    def grad_buffers(self):
+        """The arrays the backward program writes the parameters' gradients into, by
+        name: allocated once and used again on every call, except that a buffer held
+        anywhere else (stored as a ``.grad``, a gradient returned by ``grad()`` or kept
+        by a hook) is left to its holder and replaced by a new one, so that no array a
+        user can see is ever written again."""
+        buffers = self.buffers
+        for name in buffers:
+            # Two references are ours: the dict's and getrefcount's argument.
+            if sys.getrefcount(buffers[name]) > 2:
+                buffers[name] = np.empty_like(buffers[name])
+        return buffers
 
 
 def build(name, signature, inputs, outputs, forward_ops, backward_ops, grad_inputs, grads):
@@ -72,14 +95,16 @@ def build(name, signature, inputs, outputs, forward_ops, backward_ops, grad_inpu
     for op in forward_ops:
         keep_node = op.node_value is not None and op.node_value in needed_backward
         forward_lines += writer.op_lines(op, keep_node, inline=op.out not in named_slots)
+    buffered = _buffered(externals, grads, backward_ops)
     backward_lines = []
     for op in backward_ops:
-        backward_lines += writer.op_lines(op, keep_node=False, inline=op.out not in wanted)
+        backward_lines += writer.op_lines(op, keep_node=False, inline=op.out not in wanted, into=op.out in buffered)
 
     text = writer.text
     params = [text(v) for v in inputs + externals]
     slot_names = [text(v) for v in slots]
     seeds = [text(seed) for _, seed in grad_inputs]
+    buffer_names = [f"{text(g)}=None" for g in buffered]
     returned = [text(grads[v]) if v in grads else "None" for v in inputs + externals]
     forward_lines.append(f"return {_tuple([text(v) for v in outputs])}, {_tuple(slot_names)}")
     backward_lines.append(f"return {_tuple(returned)}")
@@ -96,7 +121,7 @@ def build(name, signature, inputs, outputs, forward_ops, backward_ops, grad_inpu
         notes
         + ["", "", f"def forward({', '.join(params)}):"]
         + ["    " + line for line in forward_lines]
-        + ["", "", f"def backward({', '.join(seeds + slot_names)}):"]
+        + ["", "", f"def backward({', '.join(seeds + slot_names + (['*'] + buffer_names if buffer_names else []))}):"]
         + ["    " + line for line in (backward_lines if grad_inputs else ["return ()"])]
     )
     source = "\n".join(head + class_imports + body) + "\n"
@@ -106,7 +131,26 @@ def build(name, signature, inputs, outputs, forward_ops, backward_ops, grad_inpu
     namespace = {"__name__": filename, **writer.classes, **writer.constants}
     exec(builtins.compile(runnable, filename, "exec"), namespace)
     differentiable = [value for value, _ in grad_inputs]
-    return Program(name, source, namespace, [v.tensor for v in externals], differentiable, dict(writer.constants))
+    traced_graph = TracedGraph(forward_ops, inputs + externals, outputs)
+    buffers = {text(g): np.empty(g.shape, g.dtype) for g in buffered}
+    return Program(
+        name, source, namespace, [v.tensor for v in externals], differentiable, dict(writer.constants), traced_graph, buffers
+    )
+
+
+def _buffered(externals, grads, backward_ops):
+    """The parameters' gradients that get a buffer: made by an op of ``INTO``, with the
+    parameter's shape (not 0-d: a scalar needs no buffer) and dtype."""
+    made_by = {op.out: op for op in backward_ops if op.cls is not VJP}
+    buffered = []
+    for value in externals:
+        gradient = grads.get(value)
+        op = made_by.get(gradient)
+        if op is None or op.cls not in INTO or gradient in buffered:
+            continue
+        if gradient.shape == value.shape != () and gradient.dtype == value.dtype:
+            buffered.append(gradient)
+    return buffered
 
 
 def _tuple(names):

@@ -11,6 +11,11 @@ scope it ran in. Values are known by the identity of their arrays:
   reads its ``.data`` each time it runs, so optimizer updates are seen;
 - a NumPy array met for the first time is a constant of the trace.
 
+Ops of the trace read inputs and externals through a stand-in: a leaf Tensor on the same
+array (``Value.leaf``). So the graph the trace builds begins at the function's own
+boundary, and the backward pass recorded over it (``backward``) never walks into the
+graph that made an input or a parameter outside the function.
+
 What a trace cannot replay is refused with the user's line: reading a tensor's value
 into Python (``.item()``, ``if t > 0:``), which would fix one branch for every later
 call, and in-place changes other than ``copy_`` (whose writes the program replays).
@@ -35,9 +40,10 @@ _ENGINE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 class Value:
     """One array of the program: ``kind`` is "input", "external", "constant", "op",
     "grad" (a gradient given to the backward program) or "node" (a graph node kept by
-    an op that runs through the engine)."""
+    an op that runs through the engine). An input or external has a ``leaf``: the
+    stand-in the trace's ops read in place of its ``tensor``."""
 
-    __slots__ = ("kind", "array", "tensor", "index", "hint", "scope")
+    __slots__ = ("kind", "array", "tensor", "index", "hint", "scope", "leaf")
 
     def __init__(self, kind, array=None, tensor=None, index=None, hint="", scope=""):
         self.kind = kind
@@ -46,6 +52,7 @@ class Value:
         self.index = index
         self.hint = hint
         self.scope = scope
+        self.leaf = Tensor._make(array, tensor.requires_grad) if kind in _BOUNDARY else None
 
     @property
     def shape(self):
@@ -85,6 +92,7 @@ class Op:
 
 WRITE = "write"
 VJP = "vjp"
+_BOUNDARY = ("input", "external")
 
 
 def user_line():
@@ -104,6 +112,8 @@ class Tracer:
     def __init__(self, fn_name):
         self.fn_name = fn_name
         self.by_array = {}
+        #: The stand-in leaf of each input and external -> its value.
+        self.boundary = {}
         self.keep = []
         self.ops = []
         self.capturing = False
@@ -123,6 +133,8 @@ class Tracer:
     def register(self, array, kind, **details):
         value = Value(kind, array, **details)
         self.by_array[id(array)] = value
+        if value.leaf is not None:
+            self.boundary[value.leaf] = value
         self.keep.append(array)  # alive, so that no other array takes its id
         return value
 
@@ -152,22 +164,29 @@ class Tracer:
             return [self._argument(i) for i in item]
         return item
 
+    def _stand_in(self, item, value):
+        """``item`` as the op is given it: an input or external by its leaf stand-in."""
+        if isinstance(value, Value):
+            return value.leaf if value.leaf is not None else item
+        if isinstance(value, (tuple, list)) and isinstance(item, (tuple, list)):
+            return type(item)(self._stand_in(i, v) for i, v in zip(item, value))
+        return item
+
     # -- hooks called by the engine --------------------------------------------------
     def apply(self, cls, args, kwargs):
         """``cls.apply(*args, **kwargs)``, recorded (ops run inside it are not)."""
+        values = [self._argument(a) for a in args]
+        attrs = {k: self._argument(v) for k, v in kwargs.items()}
         function_module._tracer = None
         try:
-            result = cls.apply(*args, **kwargs)
+            result = cls.apply(
+                *[self._stand_in(a, v) for a, v in zip(args, values)],
+                **{k: self._stand_in(v, attrs[k]) for k, v in kwargs.items()},
+            )
         finally:
             function_module._tracer = self
         main, *extras = result if isinstance(result, tuple) else (result,)
-        op = Op(
-            cls,
-            [self._argument(a) for a in args],
-            {k: self._argument(v) for k, v in kwargs.items()},
-            node=main.grad_fn,
-            scope=current_scope(),
-        )
+        op = Op(cls, values, attrs, node=main.grad_fn, scope=current_scope())
         op.out = self.register(main.data, "op", scope=op.scope)
         op.extras = [self.register(e.data, "op", scope=op.scope) for e in extras]
         self.ops.append(op)

@@ -4,7 +4,9 @@ Tensors are drawn as small tables (name, shape and dtype, and for small tensors 
 and the gradient), operations as rounded boxes (op name and hyper-parameters), and edges
 point the way data flows in the forward pass. Ops created inside a name scope
 (``autograd_core.scope``; ``nn.Module`` enters one per module path) sit in a labelled
-cluster, nested like the scopes, and a scope can be collapsed into a single box.
+cluster, nested like the scopes, and a scope can be collapsed into a single box. A
+compiled call (``autograd_core.compile``) is one op named after its function, or, with
+``expand_compiled``, a cluster of the ops it runs.
 """
 import collections
 import html
@@ -43,6 +45,7 @@ def draw_graph(
     max_nodes=1500,
     max_elements=6,
     step=None,
+    expand_compiled=False,
 ):
     """Draw the graph of operations that produced ``output``; returns a ``graphviz.Digraph``
     (shown as SVG in Jupyter; ``.render()``, ``.pipe()`` and ``.source`` work as usual).
@@ -59,25 +62,29 @@ def draw_graph(
       to collapse.
     - ``step``: a ``BackwardStepper`` step: draw the graph as the backward pass is at that
       step (its node highlighted, the gradients known so far). ``step.draw()`` does this.
+    - ``expand_compiled``: draw each compiled call (one op, named after the compiled
+      function) as a cluster of the ops it runs, named after the function, parameters
+      and intermediate tensors inside; the values inside are not kept, so only shapes
+      are shown. ``collapse`` takes the cluster's name to fold it again.
 
     Tensors that do not require grad (data, constants) are not part of the graph and are
     not drawn.
     """
     if not isinstance(output, Tensor):
         raise TypeError(f"draw_graph: expected a Tensor, got {type(output).__name__}")
-    view, layout, note = plan(output, collapse, rankdir, max_nodes)
+    view, layout, note = plan(output, collapse, rankdir, max_nodes, expand_compiled)
     gradient_of = step.grad_of if step is not None else None
     drawer = _Drawer(view, layout, show_values, show_intermediates, max_elements, step, gradient_of)
     return drawer.draw(rankdir, note)
 
 
-def plan(output, collapse, rankdir, max_nodes):
+def plan(output, collapse, rankdir, max_nodes, expand_compiled=False):
     """What a drawing of ``output`` will hold, decided before anything is drawn:
     ``(view, layout, note)``, the note saying which scopes were collapsed to fit
     ``max_nodes``. Raises the ``ValueError`` of ``draw_graph`` for a graph too large."""
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
-    view = GraphView(output)
+    view = GraphView(output, expand_compiled)
     layout = _Layout(view, _scopes_to_collapse(collapse, view))
     note = None
     if layout.count() > max_nodes:
@@ -342,6 +349,7 @@ class _Drawer:
         return f"<{text}>"
 
     def _op_style(self, node):
+        node = getattr(node, "region", node)  # an op inside a compiled call is run with it
         if self.step is not None and node is self.step.node:
             fill = COLORS["current"]
         elif node in self.visited:

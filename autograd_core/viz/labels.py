@@ -41,7 +41,7 @@ def norm_text(array):
 def op_attrs(node):
     """The hyper-parameters ``node``'s op was called with, as ``["dim=1", "keepdim=True"]``:
     those left at the op's defaults (or None) are left out, long values shortened."""
-    defaults = _forward_defaults(type(node))
+    defaults = _forward_defaults(getattr(node, "op_class", type(node)))  # a TracedNode names its op
     items = []
     for key, value in getattr(node, "attrs", {}).items():
         if value is None or _is_default(value, defaults.get(key, inspect.Parameter.empty)):

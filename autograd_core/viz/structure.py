@@ -2,9 +2,11 @@
 in backward order, the leaves, who consumes what, the shape of every tensor (even of
 intermediate tensors no longer alive) and a short symbol for each."""
 import collections
+import re
 
+from ..compile import traced_graph
+from ..compile.compiled import CompiledRegion
 from ..engine import topological_order
-from ..function import Function
 from ..tensor import Tensor
 
 
@@ -14,12 +16,19 @@ class GraphView:
     ``nodes`` are the ``Function`` nodes in the order the backward pass visits them
     (``output.grad_fn`` first); ``leaves`` the leaf tensors that require grad, in the order
     they are first met. Keys for leaves are ``id(leaf)``, as in the engine.
+
+    With ``expand_compiled``, the node of each compiled call is replaced by the ops the
+    call runs (``TracedNode``s), in a scope named after the compiled function; the op
+    that makes the call's output stands for the call's node.
     """
 
-    def __init__(self, output):
+    def __init__(self, output, expand_compiled=False):
         self.output = output
         self.root = output.grad_fn
         self.nodes = topological_order([self.root]) if self.root is not None else []
+        self._alias = {}
+        if expand_compiled:
+            self._expand_compiled()
         self.leaves = []
         self.consumers = collections.defaultdict(list)
         meta = {}
@@ -28,7 +37,7 @@ class GraphView:
                 if parent is None:
                     continue
                 key = self.key(parent)
-                if key not in self.consumers and not isinstance(parent, Function):
+                if key not in self.consumers and isinstance(parent, Tensor):
                     self.leaves.append(parent)
                 if node not in self.consumers[key]:
                     self.consumers[key].append(node)
@@ -38,10 +47,34 @@ class GraphView:
         self._meta = meta
         self._symbols = self._name_everything()
 
-    @staticmethod
-    def key(item):
-        """The dictionary key of a node (itself) or a leaf tensor (its id)."""
-        return id(item) if isinstance(item, Tensor) else item
+    def key(self, item):
+        """The dictionary key of a node (itself, or what stands for it once expanded) or
+        a leaf tensor (its id)."""
+        return id(item) if isinstance(item, Tensor) else self._alias.get(item, item)
+
+    def _expand_compiled(self):
+        calls = collections.Counter()
+        expanded = {}
+        for node in reversed(self.nodes):  # forward order: the first call is numbered first
+            if not isinstance(node, CompiledRegion):
+                continue
+            name = re.sub(r"\W+", "", node.name) or "compiled"
+            calls[name] += 1
+            label = name if calls[name] == 1 else f"{name}_{calls[name]}"
+            inner, out = traced_graph.expand(node, f"{node.scope}.{label}" if node.scope else label)
+            expanded[node] = (inner, out)
+            self._alias[node] = out
+        nodes = []
+        for node in self.nodes:
+            if node not in expanded:
+                nodes.append(node)
+                continue
+            inner, out = expanded[node]
+            if out not in inner:  # a node of its own gathers several outputs
+                nodes.append(out)
+            nodes.extend(reversed(inner))
+        self.nodes = nodes
+        self.root = self._alias.get(self.root, self.root)
 
     def meta(self, item):
         """``(shape, dtype)`` of a leaf, or of the output of a node."""

@@ -33,7 +33,8 @@ from .svg import annotate
 ASSETS = pathlib.Path(__file__).resolve().parent
 # Inches between ranks: room for the gradients the page writes on the edges.
 RANKSEP = "0.9"
-OPTIONS = [name for name in inspect.signature(draw_graph).parameters if name not in ("output", "step")]
+# A compiled call is one step of the pass, so the page draws it as one op.
+OPTIONS = [name for name in inspect.signature(draw_graph).parameters if name not in ("output", "step", "expand_compiled")]
 
 
 def _asset(name):

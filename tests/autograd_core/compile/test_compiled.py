@@ -48,7 +48,7 @@ def test_code_names_variables_after_modules_and_parameters():
     code = step.code
     assert "fc1 = x @ fc1_weight.T + fc1_bias" in code
     assert "def forward(x, y, fc1_weight, fc1_bias" in code and "def backward(d_" in code
-    assert re.search(r"d_fc1_weight = .*@ x", code)
+    assert "d_fc1_weight = np.matmul(d_fc1.T, x, out=d_fc1_weight)" in code  # into its buffer
     assert str(step) == code
     for line in code.split("def forward")[1].split("return")[0].splitlines()[1:]:
         if line.strip():
@@ -74,6 +74,42 @@ def test_the_code_runs_on_its_own_and_gives_the_same_numbers():
     grads = namespace["backward"](np.ones_like(out), *slots)
     np.testing.assert_allclose(grads[2], model.fc1.weight.grad, rtol=1e-12)
     assert [p.data.tolist() for p in (model.fc1.weight, model.fc1.bias)] == [p.tolist() for p in params]
+
+
+def test_gradient_buffers_are_reused_but_never_change_a_gradient_someone_holds():
+    model = MLP().double()
+    step = model_and_step(model)
+    rng = np.random.default_rng(8)
+    batches = [(tensor(rng, 5, 3), ag.Tensor(rng.integers(0, 2, 5))) for _ in range(3)]
+    weight = model.fc1.weight
+
+    def eager_grad(x, y):
+        (g,) = ag.grad(F.cross_entropy(model(x), y), [weight])
+        return g.data
+
+    step(*batches[0]).backward()
+    buffers = step._last.buffers
+    assert weight.grad is buffers["d_fc1_weight"]  # the first .grad is the buffer itself
+    first = weight.grad
+    kept = first.copy()
+    step(*batches[1]).backward()  # accumulates into .grad: the next buffer is a new one
+    np.testing.assert_allclose(first, kept + eager_grad(*batches[1]), rtol=1e-12)
+    accumulated = first.copy()
+    (returned,) = ag.grad(step(*batches[2]), [weight])
+    (again,) = ag.grad(step(*batches[0]), [weight])
+    np.testing.assert_array_equal(first, accumulated)
+    np.testing.assert_allclose(returned.data, eager_grad(*batches[2]), rtol=1e-12)
+    np.testing.assert_allclose(again.data, eager_grad(*batches[0]), rtol=1e-12)
+    assert not np.shares_memory(returned.data, again.data)
+    # Once nobody holds it, a buffer is written again rather than a new one made.
+    del returned, again
+    weight.grad = None
+    step(*batches[0]).backward()
+    buffer_id = id(weight.grad)  # the buffer stays alive in the program: its id is its own
+    weight.grad = None
+    step(*batches[1]).backward()
+    assert id(weight.grad) == buffer_id == id(step._last.buffers["d_fc1_weight"])
+    np.testing.assert_allclose(weight.grad, eager_grad(*batches[1]), rtol=1e-12)
 
 
 def test_kernels_run_an_op_by_name():
@@ -123,6 +159,40 @@ def test_the_result_has_one_node_that_backward_grad_optimizers_and_drawing_use()
     assert step(x, y).item() < before and step.traces == 1
 
 
+def test_the_trace_stops_at_inputs_and_parameters_made_outside():
+    calls = []
+
+    class Double(ag.Function):
+        def forward(self, a):
+            return 2 * a
+
+        def backward(self, grad):
+            calls.append(grad.shape)
+            return 2 * grad
+
+    a = ag.tensor([1.0, -2.0], requires_grad=True)
+    w = ag.tensor([0.5, 3.0], requires_grad=True)
+    doubled_w = Double.apply(w)
+    f = ag.compile(lambda x: (x * doubled_w).tanh().sum())
+    out = f(Double.apply(a))
+    assert calls == []  # tracing recorded the backward pass inside f only
+    out.backward()
+    assert len(calls) == 2
+    local = 1 - np.tanh(4 * a.data * w.data) ** 2
+    np.testing.assert_allclose(a.grad, local * 2 * 2 * w.data, rtol=1e-6)
+    np.testing.assert_allclose(w.grad, local * 2 * 2 * a.data, rtol=1e-6)
+
+
+def test_a_gradient_hook_inside_the_function_is_refused():
+    def hooked(x):
+        y = x * 2
+        y.register_hook(lambda g: g * 0)
+        return y.sum()
+
+    with pytest.raises(RuntimeError, match="hook"):
+        ag.compile(hooked)(ag.tensor([1.0], requires_grad=True))
+
+
 def test_a_tuple_of_outputs():
     w = ag.tensor([1.0, 2.0], requires_grad=True)
     f = ag.compile(lambda x: ((x * w).sum(), x * w, (x > 1.5)))
@@ -150,6 +220,17 @@ def test_a_new_shape_dtype_requires_grad_or_mode_traces_again():
     with ag.no_grad():
         f(tensor(rng, 7, 3))
     assert f.traces == 5
+
+
+def test_freezing_or_unfreezing_a_parameter_traces_again():
+    w = ag.tensor([2.0, 3.0], requires_grad=False)
+    b = ag.tensor([1.0], requires_grad=True)
+    f = ag.compile(lambda x: (x * w + b).sum())
+    x = ag.tensor([1.0, -1.0])
+    f(x).backward()
+    w.requires_grad_(True)
+    f(x).backward()
+    assert f.traces == 2 and w.grad.tolist() == [1.0, -1.0] and b.grad.tolist() == [4.0]
 
 
 def test_reading_a_value_into_python_is_refused_with_the_line():
