@@ -387,7 +387,11 @@ class VectorNorm(Function):
         if ord == 2:
             return where(zero, 0.0, grad / safe) * x
         scale = where(zero, 0.0, grad / safe ** (ord - 1))
-        return scale * np.sign(x.data) * x.abs() ** (ord - 1)
+        with np.errstate(divide="ignore"):
+            slope = x.abs() ** (ord - 1)
+        if ord < 1:  # |x|^(ord - 1) is inf at x = 0, whose term PyTorch takes as 0, not 0 * inf
+            slope = where(x.data == 0, 0.0, slope)
+        return scale * np.sign(x.data) * slope
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
