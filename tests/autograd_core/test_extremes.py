@@ -163,6 +163,14 @@ CASES = [
     ("layer-norm-constant", lambda m, f, x: f.layer_norm(x, (4,)), [np.full((2, 4), 3.0)]),
     ("normalize-zero-vector", lambda m, f, x: f.normalize(x, dim=1), [np.array([[0.0, 0.0], [3.0, 4.0]])]),
     ("cosine-similarity-zero", lambda m, f, x, y: f.cosine_similarity(x, y), [np.array([[0.0, 0.0], [3.0, 4.0]]), np.array([[1.0, 2.0], [0.0, 0.0]])]),
+    # float32, where exp overflows at 89 and underflows below -104
+    ("float32-sigmoid", lambda m, f, x: x.sigmoid(), [np.array([-200.0, -90.0, 90.0, 200.0], np.float32)]),
+    ("float32-exp", lambda m, f, x: x.exp(), [np.array([88.0, 89.0, -104.0, -110.0], np.float32)]),
+    ("float32-softmax-underflow", lambda m, f, x: x.softmax(-1), [np.array([[0.0, -50.0, -120.0]], np.float32)]),
+    ("float32-log-softmax", lambda m, f, x: x.log_softmax(-1), [np.array([[0.0, -50.0, -120.0], [3e38, -3e38, 0.0]], np.float32)]),
+    ("float32-ce-huge", lambda m, f, x, y: f.cross_entropy(x, y, reduction="none"), [np.array([[3e38, -3e38, 0.0], [200.0, -200.0, 0.0]], np.float32), np.array([1, 0])]),
+    ("float32-bce-p0-p1", lambda m, f, p, y: f.binary_cross_entropy(p, y, reduction="none"), [np.array([0.0, 1.0, 1e-30], np.float32), Const(np.array([1.0, 0.0, 1.0], np.float32))]),
+    ("float32-std-constant", lambda m, f, x: x.std(dim=0), [np.full((3, 2), 0.1, np.float32)]),
     ("mse-huge", lambda m, f, x, y: f.mse_loss(x, y), [a(1e200, -1e200), a(-1e200, 1e200)]),
     ("huber-boundary", lambda m, f, x, y: f.huber_loss(x, y), [a(1.0, -1.0, 0.0), Const(a(0.0, 0.0, 0.0))]),
 ]
@@ -210,7 +218,9 @@ def assert_same(ours, theirs, what):
     for kind, test in (("NaN", np.isnan), ("+inf", np.isposinf), ("-inf", np.isneginf)):
         np.testing.assert_array_equal(test(ours), test(theirs), err_msg=f"{what}: where {kind}\nours   {ours}\nPyTorch {theirs}")
     finite = np.isfinite(theirs)
-    np.testing.assert_allclose(ours[finite], theirs[finite], rtol=1e-6, atol=1e-12, err_msg=what)
+    rtol, atol = (1e-5, 1e-6) if theirs.dtype == np.float32 else (1e-6, 1e-12)
+    assert ours.dtype == theirs.dtype, f"{what}: dtype {ours.dtype}, PyTorch {theirs.dtype}"
+    np.testing.assert_allclose(ours[finite], theirs[finite], rtol=rtol, atol=atol, err_msg=what)
 
 
 @pytest.mark.parametrize("name,fn,values", CASES, ids=[c[0] for c in CASES])
