@@ -209,6 +209,8 @@ def conv_weight_grad(x, grad, weight_shape, stride, padding, dilation, groups):
         columns = geometry.columns_of(padded, start, stop)
         part = np.matmul(geometry.grad_columns(grad, start, stop), columns.transpose(0, 2, 1))
         total = part if total is None else np.add(total, part, out=total)
+    if total is None:  # an empty batch
+        return np.zeros(weight_shape, dtype=np.result_type(x, grad))
     return total.reshape(weight_shape)
 
 

@@ -113,11 +113,8 @@ class Pow(Function):
             nonzero = b.data != 0 if isinstance(b, Tensor) else b != 0
             grad_a = grad * b * a ** (b - nonzero)
         if self.needs_input_grad[1]:
-            # d(a^b)/db = a^b log a, taken as 0 where a = 0 (the limit for b > 0).
-            base = a.data if isinstance(a, Tensor) else np.asarray(a)
-            positive = base > 0
-            safe = where(positive, a, 1.0) if isinstance(a, Tensor) else np.where(positive, base, 1.0)
-            grad_b = grad * out * _log(safe) * positive
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad_b = grad * where(_zero_base(a, b), 0.0, out * _log(a))
         return grad_a, grad_b
 
     def fast_backward(self, grad):
@@ -126,9 +123,18 @@ class Pow(Function):
         if self.needs_input_grad[0]:
             grad_a = grad * b * np.power(a, b - (b != 0))
         if self.needs_input_grad[1]:
-            positive = np.asarray(a) > 0
-            grad_b = grad * out * np.log(np.where(positive, a, 1.0)) * positive
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad_b = grad * np.where(_zero_base(a, b), 0.0, out * np.log(a))
         return grad_a, grad_b
+
+
+def _zero_base(a, b):
+    """Where d(a^b)/db = a^b log a is taken as 0: at a = 0 with b >= 0 (the limit; 0 * -inf
+    otherwise), as PyTorch's. A negative base gives NaN (the log of a negative number),
+    and 0 to a negative power -inf, as there."""
+    base = a.data if isinstance(a, Tensor) else np.asarray(a)
+    exponent = b.data if isinstance(b, Tensor) else np.asarray(b)
+    return (base == 0) & (exponent >= 0)
 
 
 class Exp(Function):
@@ -366,7 +372,8 @@ class Softplus(Function):
 
 
 class Clip(Function):
-    """Values limited to [min, max]; the gradient passes where min <= x <= max."""
+    """Values limited to [min, max]; the gradient passes where min <= x <= max and is
+    exactly 0 elsewhere, even where it arrives inf or NaN (as PyTorch's)."""
 
     def forward(self, x, *, min=None, max=None):
         if min is None and max is None:
@@ -381,10 +388,10 @@ class Clip(Function):
         return np.clip(x, min, max)
 
     def backward(self, grad):
-        return grad * self.saved.inside
+        return where(self.saved.inside, grad, 0.0)
 
     def fast_backward(self, grad):
-        return grad * self.saved.inside
+        return np.where(self.saved.inside, grad, 0)
 
 
 def _tie_split(a, b, wins):
@@ -395,7 +402,8 @@ def _tie_split(a, b, wins):
 
 
 class Maximum(Function):
-    """Elementwise maximum; where the two are equal the gradient is split evenly."""
+    """Elementwise maximum; where the two are equal the gradient is split evenly. The
+    loser gets exactly 0, even from an inf or NaN gradient (as PyTorch's)."""
 
     pick, wins = staticmethod(np.maximum), staticmethod(np.greater)
 
@@ -406,11 +414,11 @@ class Maximum(Function):
 
     def backward(self, grad):
         share_a = self.saved.share_a
-        return grad * share_a, grad * (1 - share_a)
+        return where(share_a != 0, grad * share_a, 0.0), where(share_a != 1, grad * (1 - share_a), 0.0)
 
     def fast_backward(self, grad):
         share_a = self.saved.share_a
-        return grad * share_a, grad * (1 - share_a)
+        return np.where(share_a != 0, grad * share_a, 0), np.where(share_a != 1, grad * (1 - share_a), 0)
 
 
 class Minimum(Maximum):
@@ -420,7 +428,9 @@ class Minimum(Maximum):
 
 
 class Where(Function):
-    """``x`` where ``condition`` holds, else ``y``."""
+    """``x`` where ``condition`` holds, else ``y``. The branch not taken gets a gradient of
+    exactly 0, even where it arrives inf or NaN (as PyTorch's), so a guarded expression
+    such as ``where(x > 0, x, 1).log()`` stays NaN-free."""
 
     def forward(self, condition, x, y):
         condition = np.asarray(condition, dtype=bool)
@@ -429,14 +439,14 @@ class Where(Function):
 
     def backward(self, grad):
         condition = self.saved.condition
-        return None, grad * condition, grad * ~condition
+        return None, where(condition, grad, 0.0), where(condition, 0.0, grad)
 
     def fast_backward(self, grad):
         condition = self.saved.condition
         return (
             None,
-            grad * condition if self.needs_input_grad[1] else None,
-            grad * ~condition if self.needs_input_grad[2] else None,
+            np.where(condition, grad, 0) if self.needs_input_grad[1] else None,
+            np.where(condition, 0, grad) if self.needs_input_grad[2] else None,
         )
 
 

@@ -1,5 +1,6 @@
 """Linear algebra: matrix product, the fused dense layer, and einsum. The arithmetic is
 BLAS's (through NumPy); the backward passes are matrix products too."""
+import math
 import string
 
 import numpy as np
@@ -93,9 +94,11 @@ class Linear(Function):
         needed = self.needs_input_grad
         grad_x = grad @ weight if needed[0] else None
         grad_w = grad_b = None
-        flat_grad = grad.reshape(-1, grad.shape[-1])
+        # Rows counted, not -1: with zero features (Linear(0, 3)) -1 is ambiguous.
+        rows = math.prod(x.shape[:-1])
+        flat_grad = grad.reshape(rows, grad.shape[-1])
         if needed[1]:
-            grad_w = flat_grad.T @ x.reshape(-1, x.shape[-1])
+            grad_w = flat_grad.T @ x.reshape(rows, x.shape[-1])
         if len(needed) > 2 and needed[2]:
             grad_b = flat_grad.sum(axis=0)
         return (grad_x, grad_w, grad_b)[: len(needed)]
@@ -405,7 +408,11 @@ class VectorNorm(Function):
         if ord == 2:
             return where(zero, 0.0, grad / safe) * x
         scale = where(zero, 0.0, grad / safe ** (ord - 1))
-        return scale * np.sign(x.data) * x.abs() ** (ord - 1)
+        with np.errstate(divide="ignore"):
+            slope = x.abs() ** (ord - 1)
+        if ord < 1:  # |x|^(ord - 1) is inf at x = 0, whose term PyTorch takes as 0, not 0 * inf
+            slope = where(x.data == 0, 0.0, slope)
+        return scale * np.sign(x.data) * slope
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):

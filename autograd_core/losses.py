@@ -1,5 +1,6 @@
 """Losses that pay to fuse: cross-entropy from logits, log-softmax and negative
-log-likelihood in one numerically stable op.
+log-likelihood in one numerically stable op; binary cross-entropy of probabilities, whose
+clamped logs need a gradient of their own.
 
 For a sample with logits x and a target distribution q (one-hot for a class index,
 scaled by class weights, mixed with the uniform distribution by label smoothing), the
@@ -12,7 +13,7 @@ import numpy as np
 
 from .function import Function
 
-__all__ = ["CrossEntropy", "class_target_weights"]
+__all__ = ["BinaryCrossEntropy", "CrossEntropy", "class_target_weights"]
 
 
 def class_target_weights(
@@ -79,7 +80,9 @@ class CrossEntropy(Function):
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
         log_probs = shifted - np.log(total)
-        losses = -(q * log_probs).sum(axis=1)
+        # A class with no target weight adds nothing, even at log-probability -inf (where
+        # 0 * -inf would be NaN), as in PyTorch.
+        losses = -np.where(q != 0, q * log_probs, 0).sum(axis=1)
         if reduction == "none":
             out = losses
         else:
@@ -89,7 +92,10 @@ class CrossEntropy(Function):
                     out = out / sample_weight.sum()
         if self.recording:
             exp /= total
-            self.save_for_backward(logits, q, probs=exp, q_sum=q.sum(axis=1, keepdims=True), count=sample_weight.sum())
+            self.save_for_backward(
+                logits, q, probs=exp, q_sum=q.sum(axis=1, keepdims=True), count=sample_weight.sum(),
+                ignored=np.expand_dims(np.asarray(target) == ignore_index, 1),
+            )
         return out
 
     def backward(self, grad):
@@ -107,6 +113,52 @@ class CrossEntropy(Function):
         if reduction == "none":
             return delta * grad.reshape(grad.shape[:1] + (1,) + grad.shape[1:])
         if reduction == "mean":
-            with np.errstate(invalid="ignore", divide="ignore"):
-                grad = grad / self.saved.count
+            if self.saved.count == 0:
+                # No target counts: the loss is 0 / 0 = NaN, but ignored samples still get
+                # a zero gradient, as in PyTorch, not 0 * inf.
+                with np.errstate(divide="ignore"):
+                    return delta * grad * np.where(self.saved.ignored, 0.0, 1 / self.saved.count)
+            grad = grad / self.saved.count
         return delta * grad
+
+
+class BinaryCrossEntropy(Function):
+    """Per-element binary cross-entropy of probabilities p against targets y, as
+    ``torch.nn.functional.binary_cross_entropy`` before weighting and reduction:
+
+    loss = -(y max(log p, -100) + (1 - y) max(log(1 - p), -100))
+    dloss/dp = (p - y) / max(p (1 - p), 1e-12),  dloss/dy = log(1 - p) - log p
+
+    The clamps keep the loss finite at p = 0 or 1, and the gradient there is a large
+    finite push (-1e12 at p = 0, y = 1), so a saturated wrong prediction can recover;
+    the gradient of a clamped log would be 0.
+    """
+
+    name = "binary_cross_entropy"
+
+    def forward(self, p, y):
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100.0)
+            log_not_p = np.maximum(np.log1p(-p), -100.0)
+        self.save_for_backward(p, y)
+        return -(y * log_p + (1 - y) * log_not_p)
+
+    def backward(self, grad):
+        p, y = self.saved_tensors
+        grad_p = grad_y = None
+        if self.needs_input_grad[0]:
+            grad_p = grad * (p - y) / (p * (1 - p)).clamp_min(1e-12)
+        if self.needs_input_grad[1]:
+            with np.errstate(divide="ignore"):
+                grad_y = grad * ((-p).log1p() - p.log())
+        return grad_p, grad_y
+
+    def fast_backward(self, grad):
+        p, y = self.saved_arrays
+        grad_p = grad_y = None
+        if self.needs_input_grad[0]:
+            grad_p = grad * (p - y) / np.maximum(p * (1 - p), 1e-12)
+        if self.needs_input_grad[1]:
+            with np.errstate(divide="ignore"):
+                grad_y = grad * (np.log1p(-p) - np.log(p))
+        return grad_p, grad_y

@@ -125,14 +125,63 @@ class ArgExtreme(Function):
         return pick(data, axis=dim, keepdims=keepdim).astype(np.int64, copy=False)
 
 
+def _correction(unbiased, correction):
+    if correction is None:
+        return 0 if unbiased is False else 1
+    return correction
+
+
 def variance(x, dim, unbiased, keepdim, correction):
     """Variance over ``dim``: divides by n - correction (1, unbiased, by default)."""
-    if correction is None:
-        correction = 0 if unbiased is False else 1
+    correction = _correction(unbiased, correction)
     axes = normalize_dims(dim, x.ndim, "var")
     count = math.prod(x.shape[a] for a in axes)
     centered = x - x.mean(dim=axes, keepdim=True)
     return (centered * centered).sum(dim=axes, keepdim=keepdim) / (count - correction if count > correction else 0)
+
+
+def standard_deviation(x, dim, unbiased, keepdim, correction):
+    """Standard deviation over ``dim``: the square root of ``variance``."""
+    return Std.apply(x, dim=dim, correction=_correction(unbiased, correction), keepdim=keepdim)
+
+
+class Std(Function):
+    """sqrt(sum((x - mean)^2) / (n - correction)) over ``dim``. Its gradient
+    (x - mean) / ((n - correction) std) is taken as 0 where std is 0 (a constant input),
+    as PyTorch's, where the slope of sqrt at 0 would make it 0 * inf = NaN."""
+
+    def forward(self, x, *, dim=None, correction=1, keepdim=False):
+        axes = normalize_dims(dim, x.ndim, "std")
+        centered = x - x.mean(axis=axes, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.sqrt((centered * centered).sum(axis=axes, keepdims=keepdim) / self._denominator(x.shape))
+        self.save_for_backward(x, out)
+        return out
+
+    def _denominator(self, shape):
+        """n - correction, or 0 where that is negative (a NaN result, as PyTorch's)."""
+        count = math.prod(shape[a] for a in normalize_dims(self.attrs["dim"], len(shape)))
+        return count - self.attrs["correction"] if count > self.attrs["correction"] else 0
+
+    def backward(self, grad):
+        from .elementwise import where
+
+        x, out = self.saved_tensors
+        axes = normalize_dims(self.attrs["dim"], x.ndim)
+        if not self.attrs["keepdim"]:
+            grad, out = grad.reshape(_kept_shape(x.shape, axes)), out.reshape(_kept_shape(x.shape, axes))
+        constant = out.data == 0
+        scale = where(constant, 0.0, grad / (where(constant, 1.0, out) * self._denominator(x.shape)))
+        return scale * (x - x.mean(dim=axes, keepdim=True))
+
+    def fast_backward(self, grad):
+        x, out = self.saved_arrays
+        axes = normalize_dims(self.attrs["dim"], x.ndim)
+        if not self.attrs["keepdim"]:
+            grad, out = grad.reshape(_kept_shape(x.shape, axes)), out.reshape(_kept_shape(x.shape, axes))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(out == 0, 0.0, grad / (out * self._denominator(x.shape)))
+        return scale * (x - x.mean(axis=axes, keepdims=True))
 
 
 class LogSumExp(Function):
@@ -159,12 +208,18 @@ class LogSumExp(Function):
         return _spread(self, grad) * np.exp(x - out)
 
 
+def _row_max(x, dim):
+    """The maximum along ``dim`` (kept), or 0 (the empty sum) for an empty input, which
+    has none."""
+    return np.max(x, axis=dim, keepdims=True) if x.size else x.sum(axis=dim, keepdims=True)
+
+
 class Softmax(Function):
     """exp(x) / sum(exp(x)) along ``dim``, stable. Its Jacobian is full, but the
     vector-Jacobian product needs no matrix: s * (g - sum(g * s))."""
 
     def forward(self, x, *, dim=-1):
-        e = np.exp(x - np.max(x, axis=dim, keepdims=True))
+        e = np.exp(x - _row_max(x, dim))
         out = e / e.sum(axis=dim, keepdims=True)
         self.save_for_backward(out)
         return out
@@ -182,7 +237,7 @@ class LogSoftmax(Function):
     """x - logsumexp(x) along ``dim``; backward g - softmax * sum(g)."""
 
     def forward(self, x, *, dim=-1):
-        shifted = x - np.max(x, axis=dim, keepdims=True)
+        shifted = x - _row_max(x, dim)
         out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         self.save_for_backward(out)
         return out
@@ -373,8 +428,8 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
 
 @names_errors
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
-    """The square root of ``var``."""
-    return var(input, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims).sqrt()
+    """The square root of ``var``; its gradient is 0 where it is 0, as PyTorch's."""
+    return standard_deviation(as_tensor(input), dim_arg(dim, axis), unbiased, keepdim_arg(keepdim, keepdims), correction)
 
 
 @names_errors

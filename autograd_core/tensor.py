@@ -477,7 +477,8 @@ class Tensor:
         return reductions.variance(self, dim_arg(dim, axis), unbiased, keepdim_arg(keepdim, keepdims), correction)
 
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
-        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims).sqrt()
+        """The square root of ``var``; its gradient is 0 where it is 0, as PyTorch's."""
+        return reductions.standard_deviation(self, dim_arg(dim, axis), unbiased, keepdim_arg(keepdim, keepdims), correction)
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The largest value, or with ``dim`` the pair (values, indices) as in PyTorch."""

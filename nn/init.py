@@ -8,6 +8,7 @@ growing layer after layer: variance 1/fan_in for tanh/sigmoid (LeCun), 2/fan_in 
 (He/Kaiming), 2/(fan_in + fan_out) for Glorot/Xavier.
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -92,6 +93,16 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
+def _no_elements(tensor):
+    """True, with PyTorch's warning, for a tensor with a zero-size dimension (the weight of
+    ``Linear(0, 3)``): a scale from its fan of 0 would be a division by zero, and there
+    is nothing to fill."""
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return True
+    return False
+
+
 def _kaiming_std(tensor, a, mode, nonlinearity):
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"init: mode must be 'fan_in' or 'fan_out', got {mode!r}")
@@ -103,12 +114,16 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
 def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015); variance gain^2 / fan,
     2 / fan_in for ReLU."""
+    if _no_elements(tensor):
+        return tensor
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """N(0, gain^2 / fan) (He et al., 2015)."""
+    if _no_elements(tensor):
+        return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
@@ -125,12 +140,16 @@ def layer_default_(weight, bias=None, generator=None):
 
 def lecun_normal_(tensor, generator=None):
     """N(0, 1 / fan_in) (LeCun et al., 1998): the scale for tanh, sigmoid and SELU units."""
+    if _no_elements(tensor):
+        return tensor
     fan_in, _ = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, 1.0 / math.sqrt(fan_in), generator)
 
 
 def lecun_uniform_(tensor, generator=None):
     """U(-b, b) with b = sqrt(3 / fan_in): variance 1 / fan_in."""
+    if _no_elements(tensor):
+        return tensor
     fan_in, _ = _calculate_fan_in_and_fan_out(tensor)
     bound = math.sqrt(3.0 / fan_in)
     return uniform_(tensor, -bound, bound, generator)

@@ -61,6 +61,8 @@ class RNNBase(Module):
         name = type(self).__name__
         if self.mode is None:
             raise TypeError(f"{name}: the base class of RNN, LSTM and GRU is not a layer itself; use one of those")
+        if not isinstance(input_size, int) or input_size <= 0:
+            raise ValueError(f"{name}: input_size must be a positive integer (as PyTorch's), got {input_size!r}")
         if not isinstance(hidden_size, int) or hidden_size <= 0:
             raise ValueError(f"{name}: hidden_size must be a positive integer, got {hidden_size!r}")
         if not isinstance(num_layers, int) or num_layers <= 0:

@@ -16,7 +16,7 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.arguments import as_tensor
-from autograd_core.losses import CrossEntropy, class_target_weights
+from autograd_core.losses import BinaryCrossEntropy, CrossEntropy, class_target_weights
 from autograd_core.errors import names_errors
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -79,22 +79,16 @@ def _weighted(losses, weight):
     return losses if weight is None else losses * weight
 
 
-def _clamped_log(p):
-    """log p, clamped below at -100 as PyTorch's binary cross-entropy does, with no
-    gradient (rather than 0 * inf) where it is clamped."""
-    far = p.data > np.exp(-100.0)
-    return ag.where(far, ag.where(far, p, 1.0).log(), -100.0)
-
-
 @names_errors
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1]; each log is
-    clamped at -100 (as PyTorch) so p = 0 or 1 gives a finite loss."""
+    clamped at -100 (as PyTorch) so p = 0 or 1 gives a finite loss, and the gradient
+    (p - y) / max(p (1 - p), 1e-12) a large finite one."""
     input, target = _pair(input, target, "binary_cross_entropy")
     if input.size and (input.data.min() < 0 or input.data.max() > 1):
         raise ValueError("binary_cross_entropy: every input must be a probability in [0, 1]; use "
                          "binary_cross_entropy_with_logits for raw scores")
-    losses = -(target * _clamped_log(input) + (1 - target) * _clamped_log(1 - input))
+    losses = BinaryCrossEntropy.apply(input, target)
     return _reduce(_weighted(losses, weight), reduction, "binary_cross_entropy")
 
 
@@ -179,10 +173,14 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
             f"{log_probs.shape[:1] + log_probs.shape[2:]}, got {target.shape}"
         )
     weight = weight.data if isinstance(weight, Tensor) else weight
-    picks, sample_weight = class_target_weights(
+    _, sample_weight = class_target_weights(
         target, log_probs.shape[1], log_probs.dtype, weight, ignore_index, op="nll_loss"
     )
-    losses = -(log_probs * picks).sum(dim=1)
+    # The target's log-probability alone: the others never enter, so a -inf elsewhere
+    # (an impossible class) cannot make 0 * -inf = NaN, as in PyTorch.
+    valid = target != ignore_index
+    picked = log_probs.gather(1, np.expand_dims(np.where(valid, target, 0), 1)).squeeze(1)
+    losses = -ag.where(valid, picked, 0.0) * sample_weight
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
             return losses.sum() / sample_weight.sum()

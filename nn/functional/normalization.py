@@ -10,6 +10,8 @@ channel dimensions of an input (N, C, *)):
 Each uses the biased variance (divide by n) to normalise, and is built from the engine's
 differentiable primitives, so its gradient (and second derivative) follows.
 """
+import math
+
 import numpy as np
 
 import autograd_core as ag
@@ -62,7 +64,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     shape = (1, channels) + (1,) * (x.ndim - 2)
     axes = (0,) + tuple(range(2, x.ndim))
     if training:
-        count = x.size // channels
+        count = math.prod(x.shape[a] for a in axes)
         if count <= 1:
             raise ValueError(
                 f"batch_norm: expected more than 1 value per channel when training, got input of shape {tuple(x.shape)}"

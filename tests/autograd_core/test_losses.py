@@ -1,11 +1,12 @@
 """The fused cross-entropy op: values against log-softmax + NLL written out, gradient
 softmax - target, weights, label smoothing, ignore_index, every reduction, second
-derivatives, and stability for huge logits."""
+derivatives, and stability for huge logits; binary cross-entropy of probabilities, its
+gradients, and its clamps at 0 and 1."""
 import numpy as np
 import pytest
 
 import autograd_core as ag
-from autograd_core.losses import CrossEntropy, class_target_weights
+from autograd_core.losses import BinaryCrossEntropy, CrossEntropy, class_target_weights
 
 
 def reference(logits, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
@@ -121,3 +122,19 @@ def test_no_graph_without_grad(make):
     logits = make((2, 3), requires_grad=False)
     out = CrossEntropy.apply(logits, np.array([0, 1]))
     assert out.grad_fn is None and not out.requires_grad
+
+
+def test_binary_cross_entropy_gradients_and_second_derivatives(rng, check):
+    p = ag.tensor(rng.uniform(0.05, 0.95, (3, 4)), requires_grad=True)
+    y = ag.tensor(rng.uniform(0.0, 1.0, (3, 4)), requires_grad=True)
+    check(lambda p, y: BinaryCrossEntropy.apply(p, y), p, y)
+
+
+def test_binary_cross_entropy_at_zero_and_one():
+    """Clamped logs (loss 100), and a gradient (p - y) / max(p (1 - p), 1e-12): a large
+    finite push on a confident mistake, none on a confident success."""
+    p = ag.tensor([0.0, 1.0, 0.0, 1.0], requires_grad=True)
+    loss = BinaryCrossEntropy.apply(p, np.array([1.0, 0.0, 0.0, 1.0]))
+    np.testing.assert_array_equal(loss.data, [100.0, 100.0, 0.0, 0.0])
+    loss.sum().backward()
+    np.testing.assert_allclose(p.grad, [-1e12, 1e12, 0.0, 0.0], rtol=1e-6)

@@ -196,7 +196,7 @@ def every_op_graph():
         x.mean(1), x.max(), x.min(), x.max(dim=1).values, x.logsumexp(1), x.softmax(1),
         x.log_softmax(1), x.reshape(3, 2), x.permute(1, 0), x[0].expand(2, 3),
         ag.cat([x, x], dim=1), ag.pad(x, (1, 1)), ag.pad(x, (1, 1), mode="reflect"),
-        losses.CrossEntropy.apply(x, np.array([0, 2])),
+        losses.CrossEntropy.apply(x, np.array([0, 2])), losses.BinaryCrossEntropy.apply(x.sigmoid(), x.sigmoid().detach()), x.std(1),
         recurrent.rnn_step(x, leaf(2, 2), leaf(2, 3), leaf(2, 2)),
         recurrent.gru_step(x, leaf(2, 2), leaf(6, 3), leaf(6, 2)),
         recurrent.lstm_step(x, leaf(2, 2, 2), leaf(8, 3), leaf(8, 2)),
