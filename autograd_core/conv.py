@@ -113,12 +113,21 @@ class _Geometry:
         zero in the dropped columns of wide rows."""
         channel_major = grad[start:stop].swapaxes(0, 1)
         if self.columns != self.out:
-            wide = np.zeros(channel_major.shape[:-1] + self.columns[-1:], dtype=grad.dtype)
+            # Only the valid columns are ever written: the dropped ones stay zero.
+            wide = scratch("conv wide gradient", channel_major.shape[:-1] + self.columns[-1:], grad.dtype)
             wide[self.valid] = channel_major
             channel_major = wide
         else:
             channel_major = np.ascontiguousarray(channel_major)
         return channel_major.reshape(self.groups, self.out_channels // self.groups, -1)
+
+    @staticmethod
+    def product(role, a, b):
+        """A scratch array for the matrix product a @ b of stacks of matrices, consumed
+        before the next chunk: a fresh block of this size per chunk would be mapped anew
+        by the operating system each time (see ``workspace``)."""
+        shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1])
+        return scratch(role, shape, np.result_type(a, b))
 
     def grouped(self, weight):
         """(out, C / groups, *kernel) -> (groups, out / groups, C / groups * prod(kernel))."""
@@ -136,7 +145,8 @@ def conv_forward(x, weight, bias, stride, padding, dilation, groups):
     if bias is not None:
         bias = bias.reshape((-1,) + (1,) * len(geometry.out))
     for start, stop in geometry.chunks():
-        product = np.matmul(grouped, geometry.columns_of(padded, start, stop))
+        columns = geometry.columns_of(padded, start, stop)
+        product = np.matmul(grouped, columns, out=geometry.product("conv product", grouped, columns))
         product = product.reshape((geometry.out_channels, stop - start) + geometry.columns)[geometry.valid]
         if bias is None:
             np.copyto(result[start:stop], product.swapaxes(0, 1))
@@ -157,7 +167,8 @@ def conv_input_grad(grad, weight, input_shape, stride, padding, dilation, groups
     nd = len(geometry.kernel)
     batch_first = (1 + nd, 0, *range(1, 1 + nd), *range(2 + nd, 2 + 2 * nd))
     for start, stop in geometry.chunks():
-        columns = np.matmul(transposed, geometry.grad_columns(grad, start, stop))
+        grad_columns = geometry.grad_columns(grad, start, stop)
+        columns = np.matmul(transposed, grad_columns, out=geometry.product("conv col2im", transposed, grad_columns))
         columns = columns.reshape((geometry.channels,) + geometry.kernel + (stop - start,) + geometry.columns)
         add_windows(target[start:stop], columns.transpose(batch_first), stride, dilation)
     return target[interior(geometry.spatial, padding)]
