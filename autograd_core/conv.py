@@ -20,9 +20,10 @@ The backward pass is two more matrix products:
   one matrix product with the flipped kernel. The first wins when the layer widens the
   channels a lot (LeNet's 6 -> 16), the second when it does not (16 -> 32: 25% faster).
 
-The padded input and the window matrices are scratch arrays kept from one step to the
-next (``workspace``): allocated afresh, blocks of this size are mapped again at every step,
-one page fault per 4 KiB.
+The padded input, the window matrices and the products consumed within the op are
+scratch arrays kept from one step to the next (``workspace``): allocated afresh, blocks
+of this size are mapped again at every step, one page fault per 4 KiB (a LeNet-5 step
+took 1,100-1,460 page faults without the products kept, 557 with them).
 
 The three maps - output, input gradient, weight gradient - are one ``Function`` each, and
 each one's backward is made of the other two, so derivatives of any order work.
