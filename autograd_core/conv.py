@@ -114,8 +114,10 @@ class _Geometry:
         zero in the dropped columns of wide rows."""
         channel_major = grad[start:stop].swapaxes(0, 1)
         if self.columns != self.out:
-            # Only the valid columns are ever written: the dropped ones stay zero.
-            wide = scratch("conv wide gradient", channel_major.shape[:-1] + self.columns[-1:], grad.dtype)
+            # Keyed by the valid width too: only the valid columns are ever written, so the
+            # dropped ones stay zero.
+            role = ("conv wide gradient", self.out[-1])
+            wide = scratch(role, channel_major.shape[:-1] + self.columns[-1:], grad.dtype)
             wide[self.valid] = channel_major
             channel_major = wide
         else:
