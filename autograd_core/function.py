@@ -146,15 +146,17 @@ class Function:
         """
         if self._saved is None:
             raise RuntimeError(self._freed_message())
+        if self._sources is None:
+            return tuple(Tensor._make(v) if type(v) is np.ndarray else v for v in self._saved)
         values = []
-        for item in self._saved:
-            kind = type(item)
-            if kind is _Saved:
-                values.append(item.unpack(self))
-            elif kind is np.ndarray:
-                values.append(Tensor._make(item))
-            else:
-                values.append(item)
+        for value, source in zip(self._saved, self._sources):
+            if source is None:
+                values.append(Tensor._make(value) if type(value) is np.ndarray else value)
+                continue
+            self._check_version(value, source)
+            # The output is rebuilt around the saved array rather than kept, so that a
+            # node does not hold its own output alive (no reference cycle).
+            values.append(Tensor._make(value, True, self) if source is _OUTPUT else value)
         return tuple(values)
 
     @property
@@ -163,7 +165,16 @@ class Function:
         ``fast_backward``), with the same checks as ``saved_tensors``."""
         if self._saved is None:
             raise RuntimeError(self._freed_message())
-        return tuple(item.unpack_array(self) if type(item) is _Saved else item for item in self._saved)
+        if self._sources is None:
+            return self._saved
+        values = []
+        for value, source in zip(self._saved, self._sources):
+            if source is not None:
+                self._check_version(value, source)
+                if source is not _OUTPUT:
+                    value = value.data
+            values.append(value)
+        return tuple(values)
 
     @property
     def saved(self):
@@ -223,6 +234,7 @@ class Function:
     _defaults = ()
     _kwargs = {}
     _saved = ()
+    _sources = None
     _hooks = None
     _retained = None
     _output = None
@@ -246,7 +258,7 @@ class Function:
         self.input_meta = tuple(meta)
         self.scope = scope._current
         if self._to_save is not None:
-            self._saved = self._resolve_saved(args, datas, raw, out)
+            self._resolve_saved(args, datas, raw, out)
             self._to_save = None
         result = Tensor._make(out, True, self)
         self._output = weakref.ref(result)
@@ -261,24 +273,49 @@ class Function:
         return {**attrs, **dict(missing)} if missing else attrs
 
     def _resolve_saved(self, args, datas, raw, out):
-        saved = []
+        """Keep the saved values (``_saved``) with, for those that are the op's inputs or
+        output, where they came from (``_sources``): per value, the input Tensor's
+        version then (the Tensor itself is kept in ``_saved``), ``_OUTPUT`` for the
+        output (kept as its array), or None. Atomic values only, so the garbage collector
+        stops watching ``_sources`` at its first pass, and a large graph costs it fewer
+        objects to scan."""
+        saved, sources = [], []
         for value in self._to_save:
+            source = None
             if value is raw:
-                saved.append(_Saved(None, out, _OUTPUT))
+                value, source = out, _OUTPUT
             elif isinstance(value, np.ndarray):
                 for a, d in zip(args, datas):
                     if d is value and isinstance(a, Tensor):
-                        saved.append(_Saved(a, None, a._version))
+                        value, source = a, a._version
                         break
-                else:
-                    saved.append(value)
-            else:
-                saved.append(value)
-        return tuple(saved)
+            saved.append(value)
+            sources.append(source)
+        self._saved = tuple(saved)
+        if any(source is not None for source in sources):
+            self._sources = tuple(sources)
+
+    def _check_version(self, value, source):
+        """Raise if the saved input or output ``value`` was changed in place since the
+        forward pass (``source`` as in ``_sources``)."""
+        if source is _OUTPUT:
+            alive = self.output()
+            if alive is not None and alive._version != 0:
+                raise RuntimeError(
+                    f"{self.name}: its output, saved for backward, was modified in place after "
+                    "the forward pass; the gradient would be wrong (clone it before changing it)"
+                )
+        elif value._version != source:
+            raise RuntimeError(
+                f"{self.name}: an input of shape {tuple(value.shape)} saved for backward was "
+                f"modified in place (version {source} -> {value._version}) after the forward "
+                "pass; the gradient would be wrong (clone it before changing it)"
+            )
 
     def _release(self):
         """Free the saved values (after a backward pass without ``retain_graph``)."""
         self._saved = None
+        self._sources = None
         self._extras = None
 
     @property
@@ -301,51 +338,6 @@ def _keyword_defaults(forward):
         for p in inspect.signature(forward).parameters.values()
         if p.kind is p.KEYWORD_ONLY and p.default is not p.empty
     )
-
-
-class _Saved:
-    """A tensor saved for backward, with the version it had then."""
-
-    __slots__ = ("tensor", "data", "version")
-
-    def __init__(self, tensor, data, version):
-        self.tensor = tensor
-        self.data = data
-        self.version = 0 if version is _OUTPUT else version
-
-    def unpack(self, node):
-        """The saved tensor, after checking it was not changed in place."""
-        if self.tensor is None:
-            self._check_output(node)
-            # The output is rebuilt around the saved array rather than kept, so that a
-            # node does not hold its own output alive (no reference cycle).
-            return Tensor._make(self.data, True, node)
-        self._check_input(node)
-        return self.tensor
-
-    def unpack_array(self, node):
-        """The saved tensor's array, after the same check."""
-        if self.tensor is None:
-            self._check_output(node)
-            return self.data
-        self._check_input(node)
-        return self.tensor.data
-
-    def _check_output(self, node):
-        alive = node.output()
-        if alive is not None and alive._version != 0:
-            raise RuntimeError(
-                f"{node.name}: its output, saved for backward, was modified in place after "
-                "the forward pass; the gradient would be wrong (clone it before changing it)"
-            )
-
-    def _check_input(self, node):
-        if self.tensor._version != self.version:
-            raise RuntimeError(
-                f"{node.name}: an input of shape {tuple(self.tensor.shape)} saved for backward was "
-                f"modified in place (version {self.version} -> {self.tensor._version}) after the forward "
-                "pass; the gradient would be wrong (clone it before changing it)"
-            )
 
 
 _NO_EXTRAS = types.SimpleNamespace()

@@ -2,9 +2,11 @@
 
 Max pooling keeps the largest value of each window. The forward pass walks the kernel
 offsets (4 steps for a 2x2 window), each step one vectorised comparison of a strided view
-(``windows.windows``) against the best so far, remembering which offset won. The backward
-pass routes each gradient to that arg-max only, with one indexed assignment (the windows
-do not overlap) or one ``bincount`` (they do).
+(``windows.windows``) against the best so far, remembering which offset won: the winners
+are found once. The backward pass routes each gradient to that arg-max only: where the
+windows do not overlap (the usual stride = kernel), one masked product per kernel offset
+written through the same strided view; where they do, one ``bincount`` over the arg-max
+positions.
 
 Average pooling sums each window the same way and divides by the window's size; its
 backward spreads each gradient evenly over the window (``windows.add_windows``), which is
@@ -136,6 +138,19 @@ class MaxPool(Function):
         return MaxPoolGrad.apply(grad, index=index, input_shape=input_shape, padding=pads, disjoint=disjoint)
 
     def fast_backward(self, grad):
+        a = {name: value for name, value in self.attrs.items() if name != "return_indices"}
+        kernel, stride, dilation = a["kernel_size"], a["stride"], a["dilation"]
+        if all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation)):
+            # Windows that do not overlap: per kernel offset, dL/dout goes where that
+            # offset won, written through a strided view; no positions computed.
+            input_shape = self.input_meta[0][0]
+            _, pads = _geometry(input_shape[2:], kernel, stride, a["padding"], dilation, a["ceil_mode"])
+            target = filled(input_shape[:2] + _padded_plane(input_shape[2:], pads), grad.dtype)
+            view = windows(target, kernel, stride, dilation, grad.shape[2:], writeable=True)
+            winner = self.saved.winner
+            for number, offset in enumerate(np.ndindex(*kernel)):
+                np.multiply(grad, winner == number, out=view[(slice(None), slice(None)) + offset])
+            return target[interior(input_shape[2:], pads)]
         index, input_shape, pads, disjoint = self._routing()
         return _scatter(grad, _flat_positions(index, input_shape, pads), input_shape, pads, disjoint)
 

@@ -12,8 +12,10 @@ import threading
 
 import numpy as np
 
-#: How many scratch arrays a thread keeps (the least recently used go first).
-LIMIT = 16
+#: How many scratch arrays a thread keeps (the least recently used go first). A
+#: convolution asks for up to seven per shape it meets (padded input, window matrices and
+#: products, the last chunk of the batch having its own): LeNet-5's step uses 16.
+LIMIT = 32
 
 _local = threading.local()
 

@@ -9,6 +9,7 @@ import pytest
 
 import autograd_core as ag
 from autograd_core import conv as conv_module
+from autograd_core import workspace
 from autograd_core.arguments import as_tuple
 
 
@@ -253,3 +254,26 @@ def test_parity_with_torch(stride, padding, dilation, groups, rng):
 def test_errors_name_the_op_and_shapes(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_scratch_arrays_carry_nothing_from_one_convolution_to_the_next(rng):
+    # Both convolutions' output gradients, laid out in wide rows, are (6, 2, 7, 10), but
+    # their valid widths differ (9 and 8): the second must not see the first's columns.
+    x = rng.standard_normal((2, 4, 7, 8))
+    w = rng.standard_normal((6, 4, 3, 2))
+    settings = [dict(padding=1), dict(padding="same", dilation=2)]
+
+    def gradients(setting):
+        xs, ws = ag.Tensor(x, requires_grad=True), ag.Tensor(w, requires_grad=True)
+        out = ag.conv2d(xs, ws, **setting)
+        out.backward(np.cos(np.arange(out.data.size)).reshape(out.shape))
+        return xs.grad, ws.grad
+
+    alone = []
+    for setting in settings:
+        vars(workspace._local).pop("cache", None)  # an empty workspace
+        alone.append(gradients(setting))
+    for _ in range(2):
+        for setting, expected in zip(settings, alone):
+            for got, want in zip(gradients(setting), expected):
+                np.testing.assert_array_equal(got, want)
