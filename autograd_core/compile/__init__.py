@@ -13,10 +13,12 @@ How it works: ``tracer`` records the ops ``fn`` runs; ``backward`` records the b
 pass over them; ``codegen`` and ``emitters`` write both as Python; ``program`` runs the
 source; ``compiled`` keeps a program per signature and puts one node in the graph.
 """
+from ..errors import names_errors
 from .compiled import Compiled, CompiledRegion
 from .tracer import function_module as _function
 
 
+@names_errors
 def compile(fn):
     """Compile ``fn`` (Tensors in, a Tensor or a tuple of them out, parameters closed
     over; other arguments are constants of the trace).
@@ -36,6 +38,7 @@ def compile(fn):
     return Compiled(fn)
 
 
+@names_errors
 def is_compiling():
     """True while ``compile`` traces a function (as ``torch.compiler.is_compiling``): code
     that computes with arrays outside tensor ops for speed takes its traceable path then."""

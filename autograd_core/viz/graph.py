@@ -11,6 +11,7 @@ compiled call (``autograd_core.compile``) is one op named after its function, or
 import collections
 import html
 
+from ..errors import names_errors
 from ..tensor import Tensor
 from .labels import array_text, op_attrs, shape_text, summary_text
 from .render import GraphDrawing
@@ -35,6 +36,7 @@ TENSOR_STYLE = {"shape": "plain"}
 ATTR_LINE_CHARS = 36
 
 
+@names_errors
 def draw_graph(
     output,
     *,
