@@ -141,8 +141,8 @@ class RecurrentSequence(Function):
         steps, batch, gates = d_x_gates.shape
         d_x_flat = d_x_gates.reshape(steps * batch, gates)
         d_h_flat = d_x_flat if d_h_gates is d_x_gates else d_h_gates.reshape(steps * batch, gates)
-        need = self.needs_input_grad
-        return (
+        need = self.needs_input_grad + (False,) * (7 - len(self.needs_input_grad))
+        grads = (
             (d_x_flat @ w_ih).reshape(x.shape) if need[0] else None,
             d_state if need[1] else None,
             d_x_flat.T @ x.reshape(steps * batch, x.shape[2]) if need[2] else None,
@@ -151,6 +151,7 @@ class RecurrentSequence(Function):
             d_h_flat.sum(axis=0) if need[5] else None,
             None,
         )
+        return grads[: len(self.needs_input_grad)]
 
 
 class RNNSequence(RecurrentSequence):

@@ -99,6 +99,15 @@ def test_weights_need_no_gradient_for_the_input_to_get_one(make):
     assert x.grad.shape == x.shape and state.grad.shape == state.shape
 
 
+@pytest.mark.parametrize("op, step, options, gates, state_lead", OPS)
+def test_arguments_left_out_get_no_gradient_slot(op, step, options, gates, state_lead, make):
+    """Called without biases and mask, the op returns one gradient per argument given."""
+    x, state, w_ih, w_hh = _inputs(make, gates, state_lead)[:4]
+    out = op.apply(x, state, w_ih, w_hh, **options)
+    out.sum().backward()
+    assert all(t.grad is not None and t.grad.shape == t.shape for t in (x, state, w_ih, w_hh))
+
+
 def test_gates_saturate_without_overflow_warnings():
     x = np.ones((2, 1, 1), dtype=np.float32)
     w = np.array([[1e4], [-1e4], [1e4], [1e4]], dtype=np.float32)  # i = 1, f = 0, g = 1, o = 1
