@@ -30,7 +30,7 @@ order: (T, B, hidden), for the LSTM (2, T, B, hidden), the h of every step then 
 import numpy as np
 
 from .function import Function
-from .recurrent import GRUStep, LSTMStep, RNNStep, activate_gates, check_gate_weights, gate_blocks, gate_slope
+from .recurrent import GRUStep, LSTMStep, RNNStep, activate_scaled_gates, check_gate_weights, gate_blocks, gate_slope
 from .recurrent import input_gates
 from .shape import stack
 
@@ -51,12 +51,27 @@ class RecurrentSequence(Function):
     and ``run_backward`` (BPTT: the gate gradients of every step and the initial state's)."""
 
     step = None
+    #: Per gate block, a factor folded into the weights once per call, so that the
+    #: products give the gates as ``activate_scaled_gates`` takes them (-1 for a sigmoid,
+    #: -2 for a tanh block): one pass less per step. None: no factor.
+    folded = None
 
     def forward(self, x, state, w_ih, w_hh, b_ih=None, b_hh=None, mask=None, *, reverse=False, **options):
         self._check(x, state, w_ih, w_hh, mask)
         masks = self._step_masks(mask, x.shape[0])
-        x_gates = input_gates(x, w_ih, self.input_bias(b_ih, b_hh, w_hh.shape[1]))
-        states, activations = self.run(x_gates, state, w_hh, b_hh, self._order(x.shape[0], reverse), masks, **options)
+        hidden_size = w_hh.shape[1]
+        bias = self.input_bias(b_ih, b_hh, hidden_size)
+        # W_hh^T as a contiguous (hidden, gates) array: the per-step products run on it
+        # with less packing than on the transposed view.
+        w_hh_t = np.empty_like(w_hh, shape=w_hh.shape[::-1], order="C")
+        if self.folded is None:
+            np.copyto(w_hh_t, w_hh.T)
+            x_gates = input_gates(x, w_ih, bias)
+        else:
+            factor = np.repeat(np.asarray(self.folded, dtype=w_hh.dtype), hidden_size)
+            np.multiply(w_hh.T, factor, out=w_hh_t)
+            x_gates = input_gates(x, w_ih * factor[:, None], None if bias is None else bias * factor)
+        states, activations = self.run(x_gates, state, w_hh_t, b_hh, self._order(x.shape[0], reverse), masks, **options)
         self.save_for_backward(x, state, w_ih, w_hh, b_ih, b_hh, states, masks=masks, activations=activations)
         return states
 
@@ -161,11 +176,10 @@ class RNNSequence(RecurrentSequence):
     name = "rnn_sequence"
     step = RNNStep
 
-    def run(self, x_gates, state, w_hh, b_hh, order, masks, nonlinearity="tanh"):
+    def run(self, x_gates, state, w_hh_t, b_hh, order, masks, nonlinearity="tanh"):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"{self.name}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         states = np.empty_like(x_gates)
-        w_hh_t = w_hh.T
         h = state
         for t in order:
             pre = x_gates[t]
@@ -205,6 +219,7 @@ class LSTMSequence(RecurrentSequence):
 
     name = "lstm_sequence"
     step = LSTMStep
+    folded = (-1, -1, -2, -1)
 
     def hidden_states(self, states):
         return states[0]
@@ -212,16 +227,15 @@ class LSTMSequence(RecurrentSequence):
     def at_step(self, states, t):
         return states[:, t]
 
-    def run(self, x_gates, state, w_hh, b_hh, order, masks):
+    def run(self, x_gates, state, w_hh_t, b_hh, order, masks):
         steps, batch, gates = x_gates.shape
         states = np.empty((2, steps, batch, gates // 4), dtype=x_gates.dtype)
         tanh_c = np.empty_like(states[0])
-        w_hh_t = w_hh.T
         h, c = state
         for t in order:
             pre = x_gates[t]  # becomes the activations, saved for the backward
             pre += h @ w_hh_t
-            i, f, g, o = gate_blocks(activate_gates(pre, LSTMStep.pattern), 4)
+            i, f, g, o = gate_blocks(activate_scaled_gates(pre, LSTMStep.pattern), 4)
             h_new, c_new = states[0, t], states[1, t]
             np.multiply(f, c, out=c_new)
             c_new += i * g
@@ -270,6 +284,7 @@ class GRUSequence(RecurrentSequence):
 
     name = "gru_sequence"
     step = GRUStep
+    folded = (-1, -1, 1)
 
     @staticmethod
     def input_bias(b_ih, b_hh, hidden_size):
@@ -282,19 +297,18 @@ class GRUSequence(RecurrentSequence):
             bias += b_ih
         return bias
 
-    def run(self, x_gates, state, w_hh, b_hh, order, masks):
+    def run(self, x_gates, state, w_hh_t, b_hh, order, masks):
         steps, batch, gates = x_gates.shape
         hidden = gates // 3
         states = np.empty((steps, batch, hidden), dtype=x_gates.dtype)
         h_n = np.empty_like(states)  # h W_hn^T + b_hn, which the reset gate scales
-        w_hh_t = w_hh.T
         h = state
         for t in order:
             acts = x_gates[t]  # becomes r, z and n, saved for the backward
             h_gates = h @ w_hh_t
             rz = acts[:, : 2 * hidden]
             rz += h_gates[:, : 2 * hidden]
-            r, z = gate_blocks(activate_gates(rz, GRUStep.pattern), 2)
+            r, z = gate_blocks(activate_scaled_gates(rz, GRUStep.pattern), 2)
             if b_hh is None:
                 h_n[t] = h_gates[:, 2 * hidden :]
             else:
