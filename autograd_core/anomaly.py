@@ -19,6 +19,7 @@ import sys
 import numpy as np
 
 from . import scope
+from .errors import names_errors
 
 __all__ = ["detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly"]
 
@@ -28,12 +29,14 @@ _enabled = False
 _LIBRARY = tuple(os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep + name + os.sep for name in ("autograd_core", "nn", "optim"))
 
 
+@names_errors
 def set_detect_anomaly(mode):
     """Turn anomaly detection on (True) or off (False) for everything that follows."""
     global _enabled
     _enabled = bool(mode)
 
 
+@names_errors
 def is_anomaly_enabled():
     return _enabled
 

@@ -36,6 +36,7 @@ from .shape import pad as pad_tensor
 from .arguments import as_tensor, as_tuple
 from .windows import add_windows, check_input, filled, interior, output_size, windows
 from .workspace import scratch
+from .errors import names_errors
 
 __all__ = ["conv1d", "conv2d"]
 
@@ -347,6 +348,7 @@ def _convolve(op, nd, x, weight, bias, stride, padding, dilation, groups, paddin
     return out if batched else out.squeeze(0)
 
 
+@names_errors
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, *, padding_mode="zeros"):
     """1-D convolution (cross-correlation) of ``input`` (N, C, L) or (C, L) with ``weight``
     (out_channels, C / groups, k), as ``torch.nn.functional.conv1d``.
@@ -359,6 +361,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     return _convolve("conv1d", 1, input, weight, bias, stride, padding, dilation, groups, padding_mode)
 
 
+@names_errors
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, *, padding_mode="zeros"):
     """2-D convolution (cross-correlation) of ``input`` (N, C, H, W) or (C, H, W) with
     ``weight`` (out_channels, C / groups, kh, kw), as ``torch.nn.functional.conv2d``.

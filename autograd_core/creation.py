@@ -10,6 +10,7 @@ import numpy as np
 
 from .arguments import DEFAULT_FLOAT, as_array, shape_arg
 from .tensor import Tensor
+from .errors import names_errors
 
 __all__ = [
     "arange", "as_tensor", "empty", "empty_like", "eye", "from_numpy", "full", "full_like", "is_tensor",
@@ -47,6 +48,7 @@ def _new(array, requires_grad):
     return Tensor(array, requires_grad=requires_grad)
 
 
+@names_errors
 @_named
 def tensor(data, dtype=None, requires_grad=False, name=None):
     """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a Tensor)."""
@@ -54,22 +56,26 @@ def tensor(data, dtype=None, requires_grad=False, name=None):
     return Tensor(array, requires_grad=requires_grad, name=name)
 
 
+@names_errors
 @_named
 def from_numpy(array):
     """A tensor sharing memory with ``array`` (no copy)."""
     return Tensor(np.asarray(array))
 
 
+@names_errors
 @_named
 def zeros(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
     return _new(np.zeros(_shape(size, "zeros"), dtype=dtype), requires_grad)
 
 
+@names_errors
 @_named
 def ones(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
     return _new(np.ones(_shape(size, "ones"), dtype=dtype), requires_grad)
 
 
+@names_errors
 @_named
 def full(size, fill_value, dtype=None, requires_grad=False):
     size = _shape((tuple(size),) if isinstance(size, (tuple, list)) else (size,), "full")
@@ -77,16 +83,19 @@ def full(size, fill_value, dtype=None, requires_grad=False):
     return _new(array, requires_grad)
 
 
+@names_errors
 @_named
 def zeros_like(t, dtype=None, requires_grad=False):
     return _new(np.zeros_like(as_array(t), dtype=dtype), requires_grad)
 
 
+@names_errors
 @_named
 def ones_like(t, dtype=None, requires_grad=False):
     return _new(np.ones_like(as_array(t), dtype=dtype), requires_grad)
 
 
+@names_errors
 @_named
 def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     """Values from ``start`` (default 0) up to but excluding ``end``; integers stay int64,
@@ -101,26 +110,31 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     return _new(array, requires_grad)
 
 
+@names_errors
 @_named
 def eye(n, m=None, dtype=DEFAULT_FLOAT, requires_grad=False):
     _shape((n,) if m is None else (n, m), "eye")
     return _new(np.eye(n, m, dtype=dtype), requires_grad)
 
 
+@names_errors
 def empty(*size, dtype=DEFAULT_FLOAT, requires_grad=False):
     """A tensor whose values are not set (NumPy's ``empty``): fill it before reading it."""
     return _new(np.empty(shape_arg(size), dtype=dtype), requires_grad)
 
 
+@names_errors
 def empty_like(input, dtype=None, requires_grad=False):
     return _new(np.empty_like(as_array(input), dtype=dtype), requires_grad)
 
 
+@names_errors
 def full_like(input, fill_value, dtype=None, requires_grad=False):
     """``input``'s shape filled with ``fill_value``, in ``input``'s dtype unless told otherwise."""
     return _new(np.full_like(as_array(input), fill_value, dtype=dtype), requires_grad)
 
 
+@names_errors
 def linspace(start, end, steps, dtype=None, requires_grad=False):
     """``steps`` evenly spaced values from ``start`` to ``end``, both included (float32)."""
     if steps < 0:
@@ -129,6 +143,7 @@ def linspace(start, end, steps, dtype=None, requires_grad=False):
     return _new(array.astype(dtype or DEFAULT_FLOAT), requires_grad)
 
 
+@names_errors
 def logspace(start, end, steps, base=10.0, dtype=None, requires_grad=False):
     """``base ** linspace(start, end, steps)``."""
     if steps < 0:
@@ -137,6 +152,7 @@ def logspace(start, end, steps, base=10.0, dtype=None, requires_grad=False):
     return _new(array.astype(dtype or DEFAULT_FLOAT), requires_grad)
 
 
+@names_errors
 def as_tensor(data, dtype=None):
     """``data`` as a tensor, sharing memory with it when it already is an array or a tensor
     of the right dtype (a copy otherwise)."""
@@ -145,10 +161,12 @@ def as_tensor(data, dtype=None):
     return Tensor(as_array(data, dtype))
 
 
+@names_errors
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
+@names_errors
 def numel(input):
     """The number of elements of ``input``."""
     return int(np.size(as_array(input)))

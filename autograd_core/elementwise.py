@@ -11,6 +11,7 @@ import numpy as np
 from .arguments import as_tensor, floating_dtype
 from .function import Function, function
 from .tensor import Tensor
+from .errors import names_errors
 
 __all__ = [
     "abs", "clamp", "clip", "cos", "elu", "erf", "exp", "gelu", "leaky_relu", "log", "maximum",
@@ -468,6 +469,7 @@ class Cast(Function):
         return grad
 
 
+@names_errors
 def where(condition, input=None, other=None):
     """``input`` where ``condition`` is true, else ``other`` (broadcast together; either may
     be a number). ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``."""
@@ -495,21 +497,25 @@ maximum = function(Maximum)
 minimum = function(Minimum)
 
 
+@names_errors
 def leaky_relu(input, negative_slope=0.01):
     """x for x > 0, else negative_slope * x."""
     return LeakyReLU.apply(as_tensor(input), negative_slope=negative_slope)
 
 
+@names_errors
 def elu(input, alpha=1.0):
     """x for x > 0, else alpha (exp(x) - 1)."""
     return ELU.apply(as_tensor(input), alpha=alpha)
 
 
+@names_errors
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta x)) / beta, linear above ``threshold``."""
     return Softplus.apply(as_tensor(input), beta=beta, threshold=threshold)
 
 
+@names_errors
 def clip(input, min=None, max=None):
     """Values limited to [min, max]; the gradient passes where min <= x <= max."""
     return Clip.apply(as_tensor(input), min=min, max=max)
@@ -518,6 +524,7 @@ def clip(input, min=None, max=None):
 clamp = clip
 
 
+@names_errors
 def gelu(input, approximate="none"):
     """x Phi(x): the exact form with erf, or ``approximate="tanh"`` as in PyTorch."""
     x = as_tensor(input)
@@ -755,7 +762,7 @@ def _unary(cls):
 
     op.__name__ = cls.name
     op.__doc__ = f"Elementwise {cls.name} (integers compute in float32); differentiable."
-    return op
+    return names_errors(op)
 
 
 log2 = _unary(Log2)
@@ -789,11 +796,13 @@ def _binary_floats(input, other):
     return cast(input), cast(other)
 
 
+@names_errors
 def atan2(input, other):
     """The angle of (other, input) in (-pi, pi]; differentiable in both."""
     return Atan2.apply(*_binary_floats(as_tensor(input), other))
 
 
+@names_errors
 def hypot(input, other):
     """sqrt(input^2 + other^2), elementwise; differentiable in both."""
     return Hypot.apply(as_tensor(input), other)
@@ -808,26 +817,31 @@ def _constant(op, x, values):
     return Tensor._make(np.asarray(values(x.data)))
 
 
+@names_errors
 def sign(input):
     """-1, 0 or +1 (the perceptron's step): piecewise constant, so not differentiable."""
     return Sign.apply(as_tensor(input)).detach()
 
 
+@names_errors
 def floor(input):
     """Round down; not differentiable."""
     return _constant("floor", input, np.floor)
 
 
+@names_errors
 def ceil(input):
     """Round up; not differentiable."""
     return _constant("ceil", input, np.ceil)
 
 
+@names_errors
 def trunc(input):
     """Round towards zero; not differentiable."""
     return _constant("trunc", input, np.trunc)
 
 
+@names_errors
 def round(input, *, decimals=0):
     """Round half to even (as PyTorch and NumPy); not differentiable."""
     return _constant("round", input, lambda a: np.round(a, decimals))
@@ -836,20 +850,24 @@ def round(input, *, decimals=0):
 fix = trunc
 
 
+@names_errors
 def frac(input):
     """The fractional part x - trunc(x), with x's sign; its derivative is 1."""
     return input - trunc(input)
 
 
+@names_errors
 def square(input):
     return input * input
 
 
+@names_errors
 def lerp(input, end, weight):
     """input + weight * (end - input); differentiable in all three."""
     return input + weight * (end - input)
 
 
+@names_errors
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """NaN, +inf and -inf replaced by ``nan`` and by the dtype's largest and smallest
     finite values (or ``posinf``/``neginf``); the gradient passes where input is finite."""
@@ -860,19 +878,23 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     return Where.apply(np.isfinite(data), input, replaced)
 
 
+@names_errors
 def clamp_min(input, min):
     return Clip.apply(as_tensor(input), min=min, max=None)
 
 
+@names_errors
 def clamp_max(input, max):
     return Clip.apply(as_tensor(input), min=None, max=max)
 
 
+@names_errors
 def add(input, other, *, alpha=1):
     """input + alpha * other."""
     return input + (other if alpha == 1 else other * alpha)
 
 
+@names_errors
 def sub(input, other, *, alpha=1):
     """input - alpha * other."""
     return input - (other if alpha == 1 else other * alpha)
@@ -881,11 +903,13 @@ def sub(input, other, *, alpha=1):
 subtract = sub
 
 
+@names_errors
 def pow(input, exponent):
     """input ** exponent (either may be a number)."""
     return Pow.apply(input, exponent)
 
 
+@names_errors
 def mul(input, other):
     return input * other
 
@@ -893,6 +917,7 @@ def mul(input, other):
 multiply = mul
 
 
+@names_errors
 def div(input, other, *, rounding_mode=None):
     """input / other; ``rounding_mode`` "trunc" or "floor" rounds the quotient (and is then
     not differentiable, keeping integer dtypes as PyTorch does)."""
@@ -914,11 +939,13 @@ def div(input, other, *, rounding_mode=None):
 divide = true_divide = div
 
 
+@names_errors
 def floor_divide(input, other):
     """floor(input / other); not differentiable."""
     return div(input, other, rounding_mode="floor")
 
 
+@names_errors
 def remainder(input, other):
     """input - floor(input / other) * other: the sign of ``other``, as Python's ``%``."""
     return Remainder.apply(as_tensor(input), other)

@@ -15,6 +15,7 @@ from . import anomaly, grad_mode
 from .arguments import as_array
 from .function import Function
 from .tensor import Tensor
+from .errors import names_errors
 
 __all__ = ["BackwardPass", "backward", "grad", "seed_gradient", "sum_to_shape", "topological_order"]
 
@@ -67,6 +68,7 @@ def sum_to_shape(grad, shape, op_name="backward"):
     return summed.reshape(shape) if summed.shape != shape else summed
 
 
+@names_errors
 def seed_gradient(output, gradient):
     """dL/d(output) to start a pass from: the user's ``gradient``, or 1 for a one-element
     output."""
@@ -132,6 +134,7 @@ class BackwardPass:
     ``create_graph`` the backward pass is itself recorded (for higher derivatives).
     """
 
+    @names_errors
     def __init__(self, outputs, grad_outputs, retain_graph=False, create_graph=False):
         self.retain_graph = retain_graph
         self.create_graph = create_graph

@@ -33,7 +33,7 @@ import weakref
 
 import numpy as np
 
-from . import anomaly, grad_mode, scope
+from . import anomaly, errors, grad_mode, scope
 from .arguments import as_tensor
 from .tensor import Tensor
 
@@ -195,14 +195,11 @@ class Function:
                     break
         try:
             raw = node.forward(*datas, **kwargs)
-        except (ValueError, IndexError, TypeError, AttributeError) as error:
-            message = str(error)
-            if message.startswith(cls.name + ":"):
+        except errors.CAUGHT as error:
+            renamed = error if str(error).startswith(cls.name + ":") else errors.named(error, f"{cls.name}: {_describe(args)}")
+            if renamed is error:
                 raise
-            # NumPy's own subclasses (UFuncTypeError...) take other constructor arguments,
-            # and an AttributeError here means an argument was not an array at all.
-            kind = next(k for k in (IndexError, ValueError, TypeError) if isinstance(error, k)) if not isinstance(error, AttributeError) else TypeError
-            raise kind(f"{cls.name}: {_describe(args)}: {message}") from None
+            raise renamed from None
         extras = None
         if type(raw) is tuple:
             raw, *extras = raw
@@ -366,4 +363,4 @@ def function(cls):
     op.__name__ = op.__qualname__ = cls.name
     op.__doc__ = cls.__doc__
     op.__module__ = cls.__module__
-    return op
+    return errors.names_errors(op)

@@ -1,12 +1,14 @@
 """Switching gradient recording on and off: ``no_grad``, ``enable_grad``, ``is_grad_enabled``."""
 import copy
 import functools
+from .errors import names_errors
 
 __all__ = ["enable_grad", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled", "no_grad", "set_grad_enabled"]
 
 _enabled = True
 
 
+@names_errors
 def is_grad_enabled():
     """True when operations on tensors that require grad are recorded for backward."""
     return _enabled
@@ -85,5 +87,6 @@ class inference_mode(_GradMode):
         return wrapper
 
 
+@names_errors
 def is_inference_mode_enabled():
     return inference_mode._inside

@@ -8,6 +8,7 @@ import numpy as np
 
 from .arguments import as_tensor, normalize_dim
 from .function import Function
+from .errors import names_errors
 
 __all__ = [
     "argwhere", "gather", "index_add", "index_select", "masked_fill", "masked_select", "nonzero", "scatter",
@@ -64,6 +65,7 @@ def take(x, indices, axis):
     return x[index]
 
 
+@names_errors
 def take_along_dim(x, indices, dim):
     """``x`` at ``indices`` along ``dim``, where ``indices`` has x's shape except along dim
     (like ``numpy.take_along_axis``)."""
@@ -103,6 +105,7 @@ def _along(x_shape, index, dim, op):
     return tuple(index if axis == dim else grids[axis] for axis in range(ndim))
 
 
+@names_errors
 def gather(input, dim, index):
     """out[i][j] = input[index[i][j]][j] for dim 0 (and so on): values picked along ``dim``.
     The gradient adds back into the picked places."""
@@ -136,6 +139,7 @@ def _scatter_source(src, index, dtype):
     return np.broadcast_to(np.asarray(src, dtype=dtype), index.shape)
 
 
+@names_errors
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     """A copy of ``input`` with ``src`` (a tensor, or a number ``value``) written at
     ``index`` along ``dim``: out[index[i][j]][j] = src[i][j] for dim 0. ``reduce="add"``
@@ -160,6 +164,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     raise ValueError(f"scatter: reduce must be None, 'add' or 'multiply', got {reduce!r}")
 
 
+@names_errors
 def scatter_add(input, dim, index, src):
     """``input`` plus ``src`` added at ``index`` along ``dim`` (repeated indices accumulate)."""
     index = _index_data(index, "scatter_add")
@@ -168,6 +173,7 @@ def scatter_add(input, dim, index, src):
     return input + IndexAdd.apply(source, index=where_, shape=input.shape)
 
 
+@names_errors
 def index_select(input, dim, index):
     """The slices of dimension ``dim`` at the 1-D integer ``index`` (repeats allowed)."""
     index = _index_data(index, "index_select")
@@ -182,6 +188,7 @@ def index_select(input, dim, index):
     return take(input, index.reshape(-1), dim)
 
 
+@names_errors
 def index_add(input, dim, index, source, *, alpha=1):
     """``input`` with ``alpha * source`` added at the slices ``index`` of dimension ``dim``."""
     index = _index_data(index, "index_add")
@@ -196,6 +203,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     return input + IndexAdd.apply(source, index=place, shape=input.shape)
 
 
+@names_errors
 def masked_fill(input, mask, value):
     """``value`` where ``mask`` (broadcast to input) is true, else ``input``; the gradient
     passes where the mask is false (and to ``value`` if it is a tensor)."""
@@ -214,6 +222,7 @@ def masked_fill(input, mask, value):
     return where(mask, value, input)
 
 
+@names_errors
 def masked_select(input, mask):
     """The elements where ``mask`` is true, as a 1-D tensor (both broadcast together)."""
     from .tensor import Tensor
@@ -227,6 +236,7 @@ def masked_select(input, mask):
     return input[np.broadcast_to(mask, shape)]
 
 
+@names_errors
 def take_flat(input, index):
     """``torch.take``: the elements of the flattened input at ``index`` (result of index's shape)."""
     index = _index_data(index, "take")
@@ -236,6 +246,7 @@ def take_flat(input, index):
     return input.reshape(-1)[index]
 
 
+@names_errors
 def nonzero(input, *, as_tuple=False):
     """The indices of the non-zero elements: an (n, ndim) int64 tensor, or one 1-D tensor
     per dimension with ``as_tuple=True``."""
@@ -247,5 +258,6 @@ def nonzero(input, *, as_tuple=False):
     return Tensor._make(np.argwhere(data).astype(np.int64))
 
 
+@names_errors
 def argwhere(input):
     return nonzero(input)

@@ -6,6 +6,7 @@ import numpy as np
 
 from .arguments import as_tensor
 from .function import Function
+from .errors import names_errors
 
 # torch.linalg's own names (norm, vector_norm, matrix_norm, inv, solve) are reached as
 # ``autograd_core.linalg.norm`` etc.; ``autograd_core.norm`` is torch.norm (reductions).
@@ -100,11 +101,13 @@ class Linear(Function):
         return (grad_x, grad_w, grad_b)[: len(needed)]
 
 
+@names_errors
 def matmul(input, other):
     """``input @ other`` with NumPy's rules (1-D operands promoted, batch dimensions broadcast)."""
     return MatMul.apply(as_tensor(input), other)
 
 
+@names_errors
 def linear(x, weight, bias=None):
     """``x @ weight.T + bias`` as one op."""
     if bias is None:
@@ -203,6 +206,7 @@ def _parse_einsum(equation, operands):
     return expanded, output
 
 
+@names_errors
 def einsum(equation, *operands):
     """Einstein summation, as ``torch.einsum(equation, *operands)``."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
@@ -218,12 +222,14 @@ def _require_ndim(op, **operands):
             raise ValueError(f"{op}: {name} must be {want}, got shape {tuple(np.shape(x))}")
 
 
+@names_errors
 def mm(input, mat2):
     """The product of two matrices."""
     _require_ndim("mm", input=(input, (2,)), mat2=(mat2, (2,)))
     return MatMul.apply(input, mat2)
 
 
+@names_errors
 def bmm(input, mat2):
     """Batched matrix products: (b, n, m) @ (b, m, p) -> (b, n, p)."""
     _require_ndim("bmm", input=(input, (3,)), mat2=(mat2, (3,)))
@@ -232,12 +238,14 @@ def bmm(input, mat2):
     return MatMul.apply(input, mat2)
 
 
+@names_errors
 def mv(input, vec):
     """Matrix times vector."""
     _require_ndim("mv", input=(input, (2,)), vec=(vec, (1,)))
     return MatMul.apply(input, vec)
 
 
+@names_errors
 def dot(input, tensor):
     """The inner product of two vectors of equal length."""
     _require_ndim("dot", input=(input, (1,)), tensor=(tensor, (1,)))
@@ -247,6 +255,7 @@ def dot(input, tensor):
 vdot = dot
 
 
+@names_errors
 def inner(input, other):
     """Sum of products over the last dimension of both: shape input.shape[:-1] + other.shape[:-1]."""
     if np.ndim(input) == 0 or np.ndim(other) == 0:
@@ -256,6 +265,7 @@ def inner(input, other):
     return einsum(f"{a}z,{b}z->{a}{b}", input, other)
 
 
+@names_errors
 def outer(input, vec2):
     """The outer product of two vectors: out[i, j] = input[i] * vec2[j]."""
     _require_ndim("outer", input=(input, (1,)), vec2=(vec2, (1,)))
@@ -265,6 +275,7 @@ def outer(input, vec2):
 ger = outer
 
 
+@names_errors
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2); with beta = 0, input is ignored (even NaN)."""
     product = mm(mat1, mat2)
@@ -281,6 +292,7 @@ def _diagonal_index(rows, cols, offset):
     return (i, i + offset) if offset >= 0 else (i - offset, i)
 
 
+@names_errors
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """The diagonal of the matrices in ``dim1`` and ``dim2``, as a last dimension."""
     moved = input.movedim((dim1, dim2), (-2, -1))
@@ -288,6 +300,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     return moved[..., rows, cols]
 
 
+@names_errors
 def diag(input, diagonal=0):
     """A 1-D input put on a diagonal of a square matrix; a 2-D input's diagonal as 1-D."""
     from .indexing import IndexAdd
@@ -301,6 +314,7 @@ def diag(input, diagonal=0):
     return IndexAdd.apply(input, index=place, shape=(n, n))
 
 
+@names_errors
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """The last dimension of ``input`` put on diagonals of new matrices (in dim1, dim2)."""
     from .indexing import IndexAdd
@@ -311,6 +325,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     return out.movedim((-2, -1), (dim1, dim2))
 
 
+@names_errors
 def trace(input):
     """The sum of a matrix's diagonal."""
     _require_ndim("trace", input=(input, (2,)))
@@ -325,18 +340,21 @@ def _triangle(input, keep, op):
     return where(keep, input, np.zeros((), dtype=input.dtype))
 
 
+@names_errors
 def tril(input, diagonal=0):
     """The lower triangle (on and below ``diagonal``) of the last two dimensions; zeros above."""
     rows, cols = input.shape[-2:] if input.ndim >= 2 else (0, 0)
     return _triangle(input, np.tri(rows, cols, diagonal, dtype=bool), "tril")
 
 
+@names_errors
 def triu(input, diagonal=0):
     """The upper triangle (on and above ``diagonal``); zeros below."""
     rows, cols = input.shape[-2:] if input.ndim >= 2 else (0, 0)
     return _triangle(input, ~np.tri(rows, cols, diagonal - 1, dtype=bool), "triu")
 
 
+@names_errors
 def kron(input, other):
     """The Kronecker product: blocks input[i, j] * other."""
     ndim = max(input.ndim, other.ndim)
@@ -498,6 +516,7 @@ def _square(op, A):
         raise ValueError(f"{op}: expected square matrices, got shape {A.shape}")
 
 
+@names_errors
 def inv(A):
     """``torch.linalg.inv``: the inverse of (a batch of) square matrices."""
     return Inv.apply(A)
@@ -506,6 +525,7 @@ def inv(A):
 inverse = inv
 
 
+@names_errors
 def det(A):
     """``torch.linalg.det``: the determinant of (a batch of) square matrices."""
     return Det.apply(A)

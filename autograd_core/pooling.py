@@ -20,6 +20,7 @@ from .shape import pad as pad_tensor
 from .arguments import as_tensor, as_tuple
 from .tensor import Tensor
 from .windows import add_windows, check_input, filled, interior, output_size, pad, sum_windows, windows
+from .errors import names_errors
 
 __all__ = ["adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d"]
 
@@ -253,6 +254,7 @@ def _max_pool(op, nd, x, kernel_size, stride, padding, dilation, ceil_mode, retu
     return (values, indices) if batched else (values.squeeze(0), indices.squeeze(0))
 
 
+@names_errors
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """The largest value of each window of ``input`` (N, C, L) or (C, L), as
     ``torch.nn.functional.max_pool1d``. ``stride`` defaults to ``kernel_size``; padding is
@@ -261,6 +263,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return _max_pool("max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
+@names_errors
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """The largest value of each window of ``input`` (N, C, H, W) or (C, H, W), as
     ``torch.nn.functional.max_pool2d``. Output size per dimension
@@ -287,6 +290,7 @@ def _avg_pool(op, nd, x, kernel_size, stride, padding, ceil_mode, count_include_
     return _batched(x, nd, lambda batch: AvgPool.apply(batch, **hyper))
 
 
+@names_errors
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """The mean of each window of ``input`` (N, C, L) or (C, L), as
     ``torch.nn.functional.avg_pool1d``; zero padding counts in the mean when
@@ -294,6 +298,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     return _avg_pool("avg_pool1d", 1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
 
 
+@names_errors
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
     """The mean of each window of ``input`` (N, C, H, W) or (C, H, W), as
     ``torch.nn.functional.avg_pool2d``; zero padding counts in the mean when
@@ -312,6 +317,7 @@ def _averaging_matrix(size, out, dtype):
     return matrix
 
 
+@names_errors
 def adaptive_avg_pool2d(input, output_size):
     """Average pooling to a fixed output size (oh, ow) whatever the input size, as
     ``torch.nn.functional.adaptive_avg_pool2d``; ``None`` in ``output_size`` keeps that

@@ -11,6 +11,7 @@ import numpy as np
 
 from .arguments import DEFAULT_FLOAT, as_array
 from .tensor import Tensor
+from .errors import names_errors
 
 __all__ = [
     "Generator",
@@ -44,6 +45,7 @@ class Generator:
     >>> randint(0, 10, (3,), generator=g)  # the same three numbers on every run
     """
 
+    @names_errors
     def __init__(self, device="cpu"):
         if device != "cpu":
             raise ValueError(f"Generator: only the 'cpu' device exists, got {device!r}")
@@ -109,6 +111,7 @@ def _seed_value(seed):
 _default = Generator()
 
 
+@names_errors
 def numpy_generator(generator=None):
     """The NumPy generator behind ``generator`` (a ``Generator``, a NumPy ``Generator``,
     or None for the global one), for code that samples with NumPy directly."""
@@ -121,30 +124,36 @@ def numpy_generator(generator=None):
     raise TypeError(f"generator must be an autograd_core.Generator, got {type(generator).__name__}")
 
 
+@names_errors
 def default_generator():
     """The NumPy generator behind the global ``Generator`` (reseeded in place by ``manual_seed``)."""
     return _default._rng
 
 
+@names_errors
 def manual_seed(seed):
     """Reseed the global generator in place; returns it."""
     return _default.manual_seed(seed)
 
 
+@names_errors
 def seed():
     """Reseed the global generator nondeterministically; returns the seed."""
     return _default.seed()
 
 
+@names_errors
 def initial_seed():
     return _default.initial_seed()
 
 
+@names_errors
 def get_rng_state():
     """The global generator's state (a uint8 tensor)."""
     return _default.get_state()
 
 
+@names_errors
 def set_rng_state(new_state):
     _default.set_state(new_state)
 
@@ -161,18 +170,21 @@ def _result(array, dtype, requires_grad):
     return Tensor(array.astype(dtype, copy=False), requires_grad=requires_grad)
 
 
+@names_errors
 def rand(*size, generator=None, dtype=None, requires_grad=False):
     """Samples of the uniform distribution on [0, 1)."""
     array = numpy_generator(generator).random(_size(size, "rand"))
     return _result(array, dtype or DEFAULT_FLOAT, requires_grad)
 
 
+@names_errors
 def randn(*size, generator=None, dtype=None, requires_grad=False):
     """Samples of the standard normal distribution."""
     array = numpy_generator(generator).standard_normal(_size(size, "randn"))
     return _result(array, dtype or DEFAULT_FLOAT, requires_grad)
 
 
+@names_errors
 def randint(*args, size=None, generator=None, dtype=None, requires_grad=False):
     """Integers drawn uniformly from [low, high): ``randint(high, size)`` or
     ``randint(low, high, size)``; int64 unless ``dtype`` says otherwise."""
@@ -190,6 +202,7 @@ def randint(*args, size=None, generator=None, dtype=None, requires_grad=False):
     return _result(array, dtype or np.int64, requires_grad)
 
 
+@names_errors
 def randperm(n, *, generator=None, dtype=np.int64, requires_grad=False):
     """A random permutation of 0, ..., n - 1."""
     if n < 0:
@@ -201,16 +214,19 @@ def _like(input, dtype):
     return input.shape, (dtype or as_array(input).dtype)
 
 
+@names_errors
 def rand_like(input, *, dtype=None, requires_grad=False, generator=None):
     shape, dtype = _like(input, dtype)
     return _result(numpy_generator(generator).random(shape), dtype, requires_grad)
 
 
+@names_errors
 def randn_like(input, *, dtype=None, requires_grad=False, generator=None):
     shape, dtype = _like(input, dtype)
     return _result(numpy_generator(generator).standard_normal(shape), dtype, requires_grad)
 
 
+@names_errors
 def randint_like(input, low=0, high=None, *, dtype=None, requires_grad=False, generator=None):
     """Integers in [low, high) of ``input``'s shape and dtype (``randint_like(x, high)`` also works)."""
     if high is None:
@@ -220,6 +236,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, requires_grad=False, ge
     return _result(array, dtype, requires_grad)
 
 
+@names_errors
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires_grad=False):
     """Samples of N(mean, std^2): ``mean`` and ``std`` may be tensors (broadcast together),
     or numbers with a ``size``. Not differentiable with respect to mean and std."""
@@ -236,6 +253,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires
     return _result(array, dtype, requires_grad)
 
 
+@names_errors
 def bernoulli(input, p=None, *, generator=None):
     """1 with probability ``input`` (or ``p``), else 0, in ``input``'s dtype."""
     probs = as_array(input) if p is None else np.broadcast_to(as_array(p), np.shape(input))
@@ -245,6 +263,7 @@ def bernoulli(input, p=None, *, generator=None):
     return Tensor._make(draws.astype(as_array(input).dtype))
 
 
+@names_errors
 def multinomial(input, num_samples, replacement=False, *, generator=None):
     """Indices (int64) drawn from each row of non-negative weights ``input`` (1-D or 2-D,
     not necessarily normalised): ``num_samples`` per row, with or without replacement."""

@@ -11,6 +11,7 @@ import numpy as np
 from .arguments import as_tensor, dim_arg, keepdim_arg, normalize_dim, normalize_dims
 from .function import Function
 from .tensor import MaxMin, Tensor
+from .errors import names_errors
 
 __all__ = [
     "amax", "amin", "argmax", "argmin", "logsumexp", "log_softmax", "max", "mean", "min", "softmax",
@@ -262,16 +263,19 @@ def _running(op, input, dim, dtype):
     return op.apply(input, dim=dim)
 
 
+@names_errors
 def cumsum(input, dim, *, dtype=None):
     """Running sum along ``dim`` (integers accumulate in int64)."""
     return _running(Cumsum, input, dim, dtype)
 
 
+@names_errors
 def cumprod(input, dim, *, dtype=None):
     """Running product along ``dim`` (integers accumulate in int64)."""
     return _running(Cumprod, input, dim, dtype)
 
 
+@names_errors
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """The product of all elements, or along ``dim``; the last running product, so its
     gradient (correct with zeros too) is ``cumprod``'s."""
@@ -291,11 +295,13 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     return last if keepdim else last.squeeze(dim)
 
 
+@names_errors
 def amax(input, dim=(), keepdim=False):
     """The largest value over ``dim`` (every dimension by default); ties share the gradient."""
     return Amax.apply(as_tensor(input), dim=_reduction_dims(dim), keepdim=keepdim)
 
 
+@names_errors
 def amin(input, dim=(), keepdim=False):
     """The smallest value over ``dim`` (every dimension by default); ties share the gradient."""
     return Amin.apply(as_tensor(input), dim=_reduction_dims(dim), keepdim=keepdim)
@@ -310,11 +316,13 @@ def _reduction_dims(dim):
 MinMax = collections.namedtuple("MinMax", ["min", "max"])
 
 
+@names_errors
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) together, over ``dim`` or every element."""
     return MinMax(amin(input, dim, keepdim), amax(input, dim, keepdim))
 
 
+@names_errors
 def count_nonzero(input, dim=None):
     """How many elements are not zero (int64), over ``dim`` (an int or tuple) or all."""
     data = input.data if isinstance(input, Tensor) else np.asarray(input)
@@ -322,6 +330,7 @@ def count_nonzero(input, dim=None):
     return Tensor._make(np.asarray(np.count_nonzero(data, axis=axes), dtype=np.int64))
 
 
+@names_errors
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """``torch.norm``: the vector p-norm over ``dim`` (all elements by default); "fro" is
     the 2-norm. (``linalg.norm`` and ``linalg.vector_norm`` are the newer forms.)"""
@@ -335,6 +344,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
+@names_errors
 def dist(input, other, p=2):
     """The p-norm of input - other (broadcast together)."""
     from .linalg import vector_norm
@@ -342,57 +352,68 @@ def dist(input, other, p=2):
     return vector_norm(as_tensor(input) - other, p)
 
 
+@names_errors
 def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The sum over ``dim`` (every dimension if None)."""
     return Sum.apply(as_tensor(input), dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
 
+@names_errors
 def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The mean over ``dim`` (every dimension if None)."""
     return Mean.apply(as_tensor(input), dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
 
+@names_errors
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """Variance, unbiased (divides by n - 1) by default as in PyTorch; ``correction=0``
     or ``unbiased=False`` gives the biased (population) variance."""
     return variance(as_tensor(input), dim_arg(dim, axis), unbiased, keepdim_arg(keepdim, keepdims), correction)
 
 
+@names_errors
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """The square root of ``var``."""
     return var(input, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims).sqrt()
 
 
+@names_errors
 def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The largest value, or with ``dim`` the pair (values, indices) as in PyTorch."""
     return extreme(as_tensor(input), Amax, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
 
 
+@names_errors
 def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The smallest value, or with ``dim`` the pair (values, indices) as in PyTorch."""
     return extreme(as_tensor(input), Amin, dim_arg(dim, axis), keepdim_arg(keepdim, keepdims))
 
 
+@names_errors
 def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The index of the largest value (of the flattened input without ``dim``)."""
     return ArgExtreme.apply(as_tensor(input), pick=np.argmax, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
 
+@names_errors
 def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """The index of the smallest value (of the flattened input without ``dim``)."""
     return ArgExtreme.apply(as_tensor(input), pick=np.argmin, dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
 
+@names_errors
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """log(sum(exp(x))) over ``dim``, computed stably."""
     return LogSumExp.apply(as_tensor(input), dim=dim_arg(dim, axis), keepdim=keepdim_arg(keepdim, keepdims))
 
 
+@names_errors
 def softmax(input, dim=-1, *, axis=None):
     """exp(x) / sum(exp(x)) along ``dim``."""
     return Softmax.apply(as_tensor(input), dim=dim if axis is None else axis)
 
 
+@names_errors
 def log_softmax(input, dim=-1, *, axis=None):
     """x - logsumexp(x) along ``dim``."""
     return LogSoftmax.apply(as_tensor(input), dim=dim if axis is None else axis)

@@ -4,17 +4,20 @@
 nodes of a layer; the engine itself only records the current path.
 """
 import contextlib
+from .errors import names_errors
 
 __all__ = ["current_scope", "scope"]
 
 _current = ""
 
 
+@names_errors
 def current_scope():
     """The dotted path of the scopes entered so far ("" outside any scope)."""
     return _current
 
 
+@names_errors
 @contextlib.contextmanager
 def scope(name):
     """Enter the scope ``name``, nested under the current one: ``scope("encoder")`` then

@@ -10,6 +10,7 @@ from .arguments import as_array, as_tensor, normalize_dim, shape_arg
 from .engine import sum_to_shape
 from .function import Function
 from .tensor import Tensor
+from .errors import names_errors
 
 __all__ = [
     "cat", "expand", "flatten", "pad", "permute", "reshape", "split", "squeeze", "stack", "swapaxes",
@@ -106,21 +107,25 @@ class ConstantPad(Function):
     fast_backward = backward
 
 
+@names_errors
 def reshape(input, *shape):
     """The same elements in ``shape`` (one -1 is inferred); a view when NumPy can make one."""
     return Reshape.apply(as_tensor(input), shape=shape_arg(shape))
 
 
+@names_errors
 def permute(input, *dims):
     """The dimensions reordered as ``dims`` (a view)."""
     return Permute.apply(as_tensor(input), dims=shape_arg(dims))
 
 
+@names_errors
 def expand(input, *shape):
     """A broadcast view to ``shape`` (-1 keeps a dimension)."""
     return Expand.apply(as_tensor(input), shape=shape_arg(shape))
 
 
+@names_errors
 def flatten(input, start_dim=0, end_dim=-1):
     """Dimensions start_dim to end_dim merged into one."""
     x = as_tensor(input)
@@ -136,6 +141,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return x.reshape(shape)
 
 
+@names_errors
 def transpose(input, dim0=-2, dim1=-1):
     """Dimensions ``dim0`` and ``dim1`` swapped (a view)."""
     x = as_tensor(input)
@@ -150,6 +156,7 @@ def transpose(input, dim0=-2, dim1=-1):
 swapaxes = transpose
 
 
+@names_errors
 def squeeze(input, dim=None):
     """Dimensions of size 1 removed (only those of ``dim``, if given)."""
     x = as_tensor(input)
@@ -160,6 +167,7 @@ def squeeze(input, dim=None):
     return x.reshape(tuple(s for i, s in enumerate(x.shape) if not (i in dims and s == 1)))
 
 
+@names_errors
 def unsqueeze(input, dim):
     """A dimension of size 1 inserted at ``dim``."""
     x = as_tensor(input)
@@ -177,11 +185,13 @@ def _tensor_sequence(tensors, op):
     return list(tensors)
 
 
+@names_errors
 def cat(tensors, dim=0):
     """Concatenate tensors along an existing dimension."""
     return Cat.apply(*_tensor_sequence(tensors, "cat"), dim=dim)
 
 
+@names_errors
 def stack(tensors, dim=0):
     """Join tensors of equal shape along a new dimension."""
     tensors = _tensor_sequence(tensors, "stack")
@@ -194,6 +204,7 @@ def stack(tensors, dim=0):
     return cat([unsqueeze(t, dim) for t in tensors], dim)
 
 
+@names_errors
 def split(input, split_size_or_sections, dim=0):
     """Split into chunks of ``split_size`` (the last may be smaller) or of the listed sizes."""
     x = as_tensor(input)
@@ -223,6 +234,7 @@ def split(input, split_size_or_sections, dim=0):
     return tuple(pieces)
 
 
+@names_errors
 def pad(input, pad, mode="constant", value=0.0):
     """Pad as ``torch.nn.functional.pad``: ``pad`` is flat, last dimension first,
     ``(left, right, top, bottom, ...)``; modes 'constant', 'reflect', 'replicate', 'circular'."""
@@ -270,6 +282,7 @@ def _dims(dims, ndim, op):
     return tuple(normalize_dim(d, max(ndim, 1), op) for d in dims)
 
 
+@names_errors
 def flip(input, dims):
     """The order of elements reversed along ``dims``."""
     dims = _dims(dims, input.ndim, "flip")
@@ -278,14 +291,17 @@ def flip(input, dims):
     return input[tuple(slice(None, None, -1) if i in dims else slice(None) for i in range(input.ndim))]
 
 
+@names_errors
 def fliplr(input):
     return flip(input, 1)
 
 
+@names_errors
 def flipud(input):
     return flip(input, 0)
 
 
+@names_errors
 def roll(input, shifts, dims=None):
     """Elements shifted by ``shifts`` along ``dims``, wrapping around; without ``dims``
     the flattened tensor is rolled and reshaped back."""
@@ -321,6 +337,7 @@ def repeat(input, *sizes):
     return expanded.reshape(tuple(r * n for r, n in zip(sizes, shape)))
 
 
+@names_errors
 def tile(input, *dims):
     """As ``repeat``, with missing leading counts taken as 1."""
     dims = _shape_sizes(dims)
@@ -333,6 +350,7 @@ def _shape_sizes(sizes):
     return tuple(sizes)
 
 
+@names_errors
 def repeat_interleave(input, repeats, dim=None, *, output_size=None):
     """Each element repeated ``repeats`` times (an int or one count per element) along
     ``dim``, or over the flattened tensor without ``dim``."""
@@ -350,6 +368,7 @@ def repeat_interleave(input, repeats, dim=None, *, output_size=None):
     return take(input, np.repeat(np.arange(n), counts.reshape(-1) if counts.ndim else counts), dim)
 
 
+@names_errors
 def chunk(input, chunks, dim=0):
     """Split into at most ``chunks`` pieces of equal size ceil(n / chunks) (the last may be
     smaller, and there may be fewer pieces, as in PyTorch)."""
@@ -359,6 +378,7 @@ def chunk(input, chunks, dim=0):
     return split(input, max(-(-n // chunks), 1), dim)
 
 
+@names_errors
 def narrow(input, dim, start, length):
     """The slice ``start : start + length`` of dimension ``dim`` (a view)."""
     dim = normalize_dim(dim, input.ndim, "narrow")
@@ -370,6 +390,7 @@ def narrow(input, dim, start, length):
     return input[(slice(None),) * dim + (slice(start, start + length),)]
 
 
+@names_errors
 def select(input, dim, index):
     """The slice at ``index`` of dimension ``dim``, which is removed (a view)."""
     dim = normalize_dim(dim, input.ndim, "select")
@@ -379,12 +400,14 @@ def select(input, dim, index):
     return input[(slice(None),) * dim + (index,)]
 
 
+@names_errors
 def unbind(input, dim=0):
     """The slices along ``dim``, as a tuple."""
     dim = normalize_dim(dim, input.ndim, "unbind")
     return tuple(select(input, dim, i) for i in range(input.shape[dim]))
 
 
+@names_errors
 def movedim(input, source, destination):
     """Dimensions ``source`` moved to positions ``destination``; the others keep their order."""
     source = _dims(source, input.ndim, "movedim")
@@ -401,6 +424,7 @@ moveaxis = movedim
 swapdims = transpose
 
 
+@names_errors
 def t(input):
     """The transpose of a matrix (0-D and 1-D tensors come back as they are)."""
     if input.ndim > 2:
@@ -408,6 +432,7 @@ def t(input):
     return transpose(input, 0, -1) if input.ndim == 2 else input
 
 
+@names_errors
 def broadcast_tensors(*tensors):
     """The tensors expanded to their common broadcast shape (views)."""
     tensors = [as_tensor(t) for t in tensors]
@@ -415,5 +440,6 @@ def broadcast_tensors(*tensors):
     return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
 
+@names_errors
 def broadcast_to(input, size):
     return input.expand(size)

@@ -11,6 +11,7 @@ import numpy as np
 from .arguments import as_tensor, normalize_dim
 from .indexing import take_along_dim
 from .tensor import Tensor
+from .errors import names_errors
 
 __all__ = ["argsort", "kthvalue", "median", "mode", "msort", "nanmedian", "sort", "topk", "unique"]
 
@@ -38,6 +39,7 @@ def _pick(input, indices, dim, keepdim=True):
     return ValuesIndices(values, Tensor._make(indices.astype(np.int64, copy=False)))
 
 
+@names_errors
 def sort(input, dim=-1, descending=False, stable=False):
     """(values, indices) sorted along ``dim``, ascending unless ``descending``; NaN sorts last."""
     input = as_tensor(input)
@@ -47,11 +49,13 @@ def sort(input, dim=-1, descending=False, stable=False):
     return _pick(input, _order(input.data, dim, descending, stable), dim)
 
 
+@names_errors
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices (int64) that sort ``input`` along ``dim``."""
     return sort(input, dim, descending, stable).indices
 
 
+@names_errors
 def msort(input):
     """``input`` sorted along its first dimension."""
     return sort(input, 0).values
@@ -70,6 +74,7 @@ def _ranked(op, input, ranks, dim, descending, keepdim=True):
     return _pick(input, np.take(order, ranks, axis=dim), dim, keepdim)
 
 
+@names_errors
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
     if k < 0:
@@ -77,6 +82,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _ranked("topk", input, np.arange(k), dim, descending=largest)
 
 
+@names_errors
 def kthvalue(input, k, dim=-1, keepdim=False):
     """The ``k``-th smallest value along ``dim`` (k counts from 1) and its index."""
     if k < 1:
@@ -84,6 +90,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     return _ranked("kthvalue", input, np.array([k - 1]), dim, False, keepdim)
 
 
+@names_errors
 def median(input, dim=None, keepdim=False):
     """The lower median (the smaller of the two middle values for an even count, as
     PyTorch): of all elements without ``dim``, else (values, indices) along ``dim``."""
@@ -96,6 +103,7 @@ def median(input, dim=None, keepdim=False):
     return kthvalue(input, (n + 1) // 2, dim, keepdim)
 
 
+@names_errors
 def nanmedian(input, dim=None, keepdim=False):
     """``median`` ignoring NaN (NaN only where every value is NaN)."""
     input = as_tensor(input)
@@ -114,6 +122,7 @@ def nanmedian(input, dim=None, keepdim=False):
     return _pick(input, indices, dim, keepdim)
 
 
+@names_errors
 def mode(input, dim=-1, keepdim=False):
     """The most frequent value along ``dim`` (the smallest on a tie) and an index of it."""
     input = as_tensor(input)
@@ -134,6 +143,7 @@ def mode(input, dim=-1, keepdim=False):
     return _pick(input, indices, dim, keepdim)
 
 
+@names_errors
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values (sorted), and optionally the inverse indices that rebuild the
     input from them and the count of each; with ``dim``, distinct slices along it.

@@ -10,6 +10,7 @@ import weakref
 import numpy as np
 
 from . import grad_mode
+from .errors import names_errors
 
 __all__ = ["Tensor"]
 
@@ -34,6 +35,7 @@ class Tensor:
     # Make NumPy's binary operators hand over to ours: ``array * tensor`` is a Tensor.
     __array_priority__ = 1000
 
+    @names_errors
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         self.data = as_array(data, dtype)
         self.grad = None

@@ -15,7 +15,7 @@ import zipfile
 import numpy as np
 
 import autograd_core as ag
-from autograd_core import Tensor
+from autograd_core import Tensor, errors
 
 from .parameter import Parameter
 
@@ -30,7 +30,7 @@ def _check_name(owner, name, kind):
         raise KeyError(f"{type(owner).__name__}: {kind} name {name!r} must be non-empty and contain no '.'")
 
 
-class Module:
+class Module(errors.NamedInit):
     """Base class: subclasses declare parameters and submodules in ``__init__`` and
     compute in ``forward``."""
 
@@ -138,8 +138,18 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} defines no forward")
 
     def __call__(self, *args, **kwargs):
-        with ag.scope(self._name):
-            return self.forward(*args, **kwargs)
+        with ag.scope(self._name) as path:
+            try:
+                return self.forward(*args, **kwargs)
+            except errors.CAUGHT as error:
+                # Named by the innermost module, where it failed: "Conv2d (features.3): ..."
+                if getattr(error, "module", None) is not None:
+                    raise
+                renamed = errors.named(error, f"{type(self).__name__} ({path})" if path else type(self).__name__)
+                renamed.module = self
+                if renamed is error:
+                    raise
+                raise renamed from None
 
     # -- walking the tree -------------------------------------------------------------
     def named_modules(self, memo=None, prefix=""):
@@ -297,7 +307,10 @@ class Module:
         own = self._state_tensors()
         arrays = {}
         for name, value in state_dict.items():
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            try:
+                array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            except (TypeError, ValueError) as error:
+                raise TypeError(f"load_state_dict: {name!r} is not an array of numbers ({error})") from None
             if array.dtype.kind not in "biuf":
                 raise TypeError(f"load_state_dict: {name!r} holds {array.dtype} values, not numbers")
             arrays[name] = array

@@ -21,29 +21,39 @@ import collections
 import math
 import numbers
 
+from autograd_core import errors
+
 from .optimizer import Optimizer
 
 
-class LRScheduler:
+class LRScheduler(errors.NamedInit):
     """Base class: subclasses write ``get_lr()``, the learning rates for ``last_epoch``."""
 
     def __init__(self, optimizer, last_epoch=-1):
         _check_optimizer(type(self).__name__, optimizer)
         self.optimizer = optimizer
+        before = [dict(group) for group in optimizer.param_groups]
         if last_epoch == -1:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
-                    raise KeyError(
+                    raise ValueError(
                         f"{type(self).__name__}: param_groups[{i}] has no 'initial_lr', needed to resume "
                         f"with last_epoch={last_epoch}; load the optimizer's state_dict first"
                     )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._is_initial = True
-        self.step()
+        try:
+            self.step()
+        except Exception:
+            # A scheduler that cannot compute its first rates leaves the optimizer as it was.
+            for group, saved in zip(optimizer.param_groups, before):
+                group.clear()
+                group.update(saved)
+            raise
         self._is_initial = False
 
     def get_lr(self):
@@ -117,6 +127,9 @@ class LambdaLR(LRScheduler):
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         self.lr_lambdas = _one_per_group("LambdaLR", "lr_lambdas", lr_lambda, optimizer)
+        odd = [type(fn).__name__ for fn in self.lr_lambdas if not callable(fn)]
+        if odd:
+            raise TypeError(f"LambdaLR: lr_lambda must be a function of the epoch (or one per group), got {', '.join(odd)}")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):

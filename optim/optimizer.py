@@ -20,10 +20,10 @@ import numbers
 
 import numpy as np
 
-from autograd_core import Tensor, enable_grad, no_grad
+from autograd_core import Tensor, enable_grad, errors, no_grad
 
 
-class Optimizer:
+class Optimizer(errors.NamedInit):
     """Base class of the optimizers.
 
     ``params`` is an iterable of tensors, or of dicts that each define a parameter group:

@@ -5,8 +5,10 @@ unscaled in training and multiplies the weights by 1 - p at test time; the two a
 expectation.)"""
 from autograd_core.arguments import as_tensor
 from autograd_core.dropout import dropout_mask
+from autograd_core.errors import names_errors
 
 
+@names_errors
 def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) when
     ``training``; the identity otherwise. Draws from the generator

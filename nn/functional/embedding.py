@@ -8,6 +8,7 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.errors import names_errors
 
 
 def _indices(input, op, size):
@@ -20,6 +21,7 @@ def _indices(input, op, size):
     return indices
 
 
+@names_errors
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0):
     """Rows of ``weight`` (num_embeddings, embedding_dim) at the integer ``input``
     indices: output shape ``input.shape + (embedding_dim,)``.
@@ -46,6 +48,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0):
     return ag.where(keep, looked_up, weight.data[indices])
 
 
+@names_errors
 def one_hot(tensor, num_classes=-1):
     """Integer class indices (any shape) as one-hot vectors along a new last dimension,
     int64 as ``torch.nn.functional.one_hot``; ``num_classes=-1`` means max + 1."""

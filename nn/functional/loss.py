@@ -17,6 +17,7 @@ import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.arguments import as_tensor
 from autograd_core.losses import CrossEntropy, class_target_weights
+from autograd_core.errors import names_errors
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -45,6 +46,7 @@ def _pair(input, target, op):
     return input, target
 
 
+@names_errors
 def mse_loss(input, target, reduction="mean"):
     """(x - y)^2, averaged by default (the half-sum of squares is ``0.5 * mse_loss(x, y,
     reduction="sum")``)."""
@@ -53,12 +55,14 @@ def mse_loss(input, target, reduction="mean"):
     return _reduce(diff * diff, reduction, "mse_loss")
 
 
+@names_errors
 def l1_loss(input, target, reduction="mean"):
     """|x - y|."""
     input, target = _pair(input, target, "l1_loss")
     return _reduce((input - target).abs(), reduction, "l1_loss")
 
 
+@names_errors
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """0.5 (x - y)^2 where |x - y| < delta, else delta (|x - y| - 0.5 delta): quadratic
     near the target, linear (robust to outliers) far from it."""
@@ -82,6 +86,7 @@ def _clamped_log(p):
     return ag.where(far, ag.where(far, p, 1.0).log(), -100.0)
 
 
+@names_errors
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1]; each log is
     clamped at -100 (as PyTorch) so p = 0 or 1 gives a finite loss."""
@@ -93,6 +98,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return _reduce(_weighted(losses, weight), reduction, "binary_cross_entropy")
 
 
+@names_errors
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """Binary cross-entropy of sigmoid(x), computed from the logit x without overflow:
     (1 - y) x + (1 + (pos_weight - 1) y) softplus(-x). ``pos_weight`` (one per class,
@@ -115,6 +121,7 @@ def _unbatched(input, target, op):
     return input, target, False
 
 
+@names_errors
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross-entropy between logits ``input`` (N, C, d1, ...) and either class indices
     (N, d1, ...) or class probabilities (the input's shape), as
@@ -157,6 +164,7 @@ def _soft_cross_entropy(input, target, weight, reduction, label_smoothing):
     return _reduce(losses, reduction, "cross_entropy")
 
 
+@names_errors
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood: -w[y] input[y] for log-probabilities ``input`` (N, C, d1,
     ...) and class indices ``target`` (N, d1, ...); the mean divides by the total weight
@@ -182,6 +190,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return losses.squeeze(0) if squeeze and reduction == "none" else losses
 
 
+@names_errors
 def soft_margin_loss(input, target, reduction="mean"):
     """The logistic loss log(1 + exp(-y x)) of scores x against targets y in {-1, +1}, as
     ``torch.nn.functional.soft_margin_loss``; computed without overflow for any score."""
@@ -190,6 +199,7 @@ def soft_margin_loss(input, target, reduction="mean"):
     return _reduce((-target * input).softplus(threshold=math.inf), reduction, "soft_margin_loss")
 
 
+@names_errors
 def perceptron_loss(input, target, reduction="mean"):
     """The perceptron criterion relu(-y x) of scores x against targets y in {-1, +1}: zero
     for every correctly classified example, -y x for a misclassified one. Its gradient

@@ -15,6 +15,7 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.arguments import as_tensor
+from autograd_core.errors import names_errors
 
 
 def _standardize(x, axes, eps):
@@ -43,6 +44,7 @@ def _check_features(op, name, value, size, input_shape):
         )
 
 
+@names_errors
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """y = (x - mean) / sqrt(var + eps) * weight + bias, per channel (dimension 1).
 
@@ -82,6 +84,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return _affine(normalized, weight, bias, shape)
 
 
+@names_errors
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """y = (x - mean) / sqrt(var + eps) * weight + bias, the statistics of each example
     taken over its last ``len(normalized_shape)`` dimensions."""
@@ -99,6 +102,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     return _affine(normalized, weight, bias, normalized_shape)
 
 
+@names_errors
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """y = (x - mean) / sqrt(var + eps) * weight + bias, the statistics of each example
     taken over each of ``num_groups`` groups of consecutive channels (and all positions)."""

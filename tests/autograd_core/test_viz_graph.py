@@ -286,14 +286,24 @@ def mlp_loss(batch=64, sizes=(784, 256, 128, 10)):
     return -h.log_softmax(1)[np.arange(batch), labels].mean()
 
 
-def test_drawing_a_three_layer_mlp_on_a_batch_is_fast():
-    loss = mlp_loss()
-    loss.backward()
+# Speed is compared with building the same graph in the same process, not with a
+# number of seconds: a busy machine slows both alike.
+def timed(fn):
     start = time.perf_counter()
-    graph = draw_graph(loss)
-    elapsed = time.perf_counter() - start
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def test_drawing_a_three_layer_mlp_on_a_batch_is_fast():
+    def train_step():
+        loss = mlp_loss()
+        loss.backward()
+        return loss
+
+    loss, building = timed(train_step)
+    graph, drawing = timed(lambda: draw_graph(loss))
     assert "layer2.weight" in graph.source and "‖·‖" in graph.source
-    assert elapsed < 1.0, f"drawing took {elapsed:.3f} s"
+    assert drawing < 10 * building, f"drawing took {drawing:.3f} s, the step that built the graph {building:.3f} s"
 
 
 def chain(n):
@@ -305,11 +315,11 @@ def chain(n):
 
 
 def test_a_huge_graph_without_scopes_is_refused_quickly_with_a_hint():
-    y = chain(10_000)
+    y, building = timed(lambda: chain(10_000))
     start = time.perf_counter()
     with pytest.raises(ValueError, match="max_nodes=1500.*collapse"):
         draw_graph(y)
-    assert time.perf_counter() - start < 2.0
+    assert time.perf_counter() - start < building
     smaller = chain(2_000)
     with pytest.raises(ValueError):
         draw_graph(smaller)
@@ -317,17 +327,19 @@ def test_a_huge_graph_without_scopes_is_refused_quickly_with_a_hint():
 
 
 def test_a_huge_scoped_graph_is_summarised_by_collapsing_scopes():
-    x = ag.tensor(1.0, requires_grad=True)
-    y = x
-    for block in range(50):
-        with ag.scope(f"block{block}"):
-            for part in range(2):
-                with ag.scope(f"part{part}"):
-                    for _ in range(100):
-                        y = y * 1.0001
-    start = time.perf_counter()
-    graph = draw_graph(y)
-    assert time.perf_counter() - start < 2.0
+    def scoped_chain():
+        y = ag.tensor(1.0, requires_grad=True)
+        for block in range(50):
+            with ag.scope(f"block{block}"):
+                for part in range(2):
+                    with ag.scope(f"part{part}"):
+                        for _ in range(100):
+                            y = y * 1.0001
+        return y
+
+    y, building = timed(scoped_chain)
+    graph, drawing = timed(lambda: draw_graph(y))
+    assert drawing < building, f"summarising took {drawing:.3f} s, building {building:.3f} s"
     source = graph.source
     assert "summarised" in source and "scopes at depth 2 collapsed" in source
     assert len(node_ids(source, "100 ops")) == 100
