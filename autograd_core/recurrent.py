@@ -43,7 +43,7 @@ from .tensor import Tensor
 __all__ = ["gru_step", "input_gates", "lstm_step", "rnn_step"]
 
 
-def _blocks(array, count):
+def gate_blocks(array, count):
     """The gate blocks of ``array`` (views along the last axis)."""
     size = array.shape[-1] // count
     return [array[..., k * size : (k + 1) * size] for k in range(count)]
@@ -65,7 +65,7 @@ def input_gates(x, w_ih, b_ih=None):
 
 
 @functools.lru_cache(maxsize=64)
-def _gate_scale(pattern, hidden_size, dtype):
+def gate_scale(pattern, hidden_size, dtype):
     """Per column: 1 in a sigmoid block ('s'), 2 in a tanh block ('t'), since
     tanh(a) = 2 sigmoid(2a) - 1."""
     scale = np.repeat([1.0 if kind == "s" else 2.0 for kind in pattern], hidden_size).astype(dtype)
@@ -73,29 +73,45 @@ def _gate_scale(pattern, hidden_size, dtype):
     return scale
 
 
-def _activate(pre, pattern):
+def activate_gates(pre, pattern):
     """Apply sigmoid or tanh blockwise to ``pre``, in place, with one exp over the whole
     array (NumPy's exp is about twice as fast as its tanh): act = s sigmoid(s pre) - (s - 1)."""
-    hidden_size = pre.shape[-1] // len(pattern)
-    scale = _gate_scale(pattern, hidden_size, pre.dtype)
-    np.multiply(pre, -scale, out=pre)
+    np.multiply(pre, -gate_scale(pattern, pre.shape[-1] // len(pattern), pre.dtype), out=pre)
+    return activate_scaled_gates(pre, pattern)
+
+
+def activate_scaled_gates(scaled, pattern):
+    """``activate_gates`` from ``scaled`` = -s pre, in place: a whole-sequence op gets it
+    straight from the products by scaling its weights once, which saves a pass per step."""
     with np.errstate(over="ignore", under="ignore"):  # exp = inf or 0 gives sigmoid 0 or 1, as it should
-        np.exp(pre, out=pre)
-    pre += 1
-    np.reciprocal(pre, out=pre)
+        np.exp(scaled, out=scaled)
+    scaled += 1
+    np.reciprocal(scaled, out=scaled)
+    hidden_size = scaled.shape[-1] // len(pattern)
     for block, kind in enumerate(pattern):
         if kind == "t":
-            tanh_block = pre[..., block * hidden_size : (block + 1) * hidden_size]
+            tanh_block = scaled[..., block * hidden_size : (block + 1) * hidden_size]
             tanh_block *= 2
             tanh_block -= 1
-    return pre
+    return scaled
 
 
-def _activation_slope(act, pattern):
+def gate_slope(act, pattern):
     """d(activation)/d(pre-activation) from the activation: s (1 - s) for a sigmoid block,
     (1 + t)(1 - t) for a tanh block, i.e. (act - low) (1 - act) with low = 1 - scale."""
-    scale = _gate_scale(pattern, act.shape[-1] // len(pattern), act.dtype)
+    scale = gate_scale(pattern, act.shape[-1] // len(pattern), act.dtype)
     return (act + (scale - 1)) * (1 - act)
+
+
+def check_gate_weights(name, gates, w_ih, w_hh):
+    """The hidden size, after checking that the weights hold ``gates`` blocks of it."""
+    hidden_size = w_hh.shape[1] if w_hh.ndim == 2 else 0
+    if w_hh.ndim != 2 or w_ih.ndim != 2 or w_hh.shape[0] != gates * hidden_size or w_ih.shape[0] != w_hh.shape[0]:
+        raise ValueError(
+            f"{name}: weight_ih of shape {w_ih.shape} and weight_hh of shape {w_hh.shape} do not "
+            f"hold {gates} gate blocks of hidden size {hidden_size}"
+        )
+    return hidden_size
 
 
 def _keep_masked(new_state, state, mask):
@@ -130,12 +146,7 @@ class RecurrentStep(Function):
         return state
 
     def _check(self, x, state, w_ih, w_hh, x_gates, mask):
-        hidden_size = w_hh.shape[1]
-        if w_hh.shape[0] != self.gates * hidden_size or w_ih.shape[0] != w_hh.shape[0]:
-            raise ValueError(
-                f"{self.name}: weight_ih of shape {w_ih.shape} and weight_hh of shape {w_hh.shape} do not "
-                f"hold {self.gates} gate blocks of hidden size {hidden_size}"
-            )
+        hidden_size = check_gate_weights(self.name, self.gates, w_ih, w_hh)
         if x.ndim != 2 or x.shape[1] != w_ih.shape[1]:
             raise ValueError(
                 f"{self.name}: input of shape {x.shape} does not fit weight_ih of shape {w_ih.shape} "
@@ -154,15 +165,25 @@ class RecurrentStep(Function):
 
     def backward(self, grad):
         x, state, w_ih, w_hh, b_ih, b_hh = self.saved_tensors
-        mask = self.saved.mask
+        d_x_gates, d_h_gates, d_state = self.gate_grads(
+            grad, x, state, w_ih, w_hh, b_ih, b_hh, self.saved.mask, **self._options()
+        )
+        return self._input_grads(d_x_gates, d_h_gates, d_state, x, state, w_ih)
+
+    @classmethod
+    def gate_grads(cls, grad, x, state, w_ih, w_hh, b_ih, b_hh, mask=None, **options):
+        """The step's vector-Jacobian product in Tensor ops, before the weights: from
+        dL/d(new state), the gradients of the input gates ``x W_ih^T + b_ih``, of the hidden
+        gates ``h W_hh^T + b_hh``, and of the old state. (A whole-sequence op's exact
+        backward chains these over time.)"""
         g = grad if mask is None else grad * mask
         pre_x = linear(x, w_ih, b_ih)
-        pre_h = linear(self.hidden(state), w_hh, b_hh)
-        d_x_gates, d_h_gates, d_rest = self.cell_vjp(g, pre_x, pre_h, state, **self._options())
-        d_state = self.state_grad(d_h_gates @ w_hh, d_rest)
+        pre_h = linear(cls.hidden(state), w_hh, b_hh)
+        d_x_gates, d_h_gates, d_rest = cls.cell_vjp(g, pre_x, pre_h, state, **options)
+        d_state = cls.state_grad(d_h_gates @ w_hh, d_rest)
         if mask is not None:
             d_state = where(mask, d_state, grad)
-        return self._input_grads(d_x_gates, d_h_gates, d_state, x, state, w_ih)
+        return d_x_gates, d_h_gates, d_state
 
     def fast_backward(self, grad):
         x, state, w_ih, w_hh, b_ih, b_hh = self.saved_arrays
@@ -254,8 +275,8 @@ class LSTMStep(RecurrentStep):
     def cell(self, x_gates, h_gates, state):
         pre = h_gates
         pre += x_gates
-        act = _activate(pre, self.pattern)
-        i, f, g, o = _blocks(act, 4)
+        act = activate_gates(pre, self.pattern)
+        i, f, g, o = gate_blocks(act, 4)
         new_state = np.empty_like(state, dtype=act.dtype)
         h_new, c_new = new_state
         np.multiply(f, state[1], out=c_new)
@@ -266,19 +287,19 @@ class LSTMStep(RecurrentStep):
 
     def cell_backward(self, g, state, act, tanh_c):
         d_h, d_c = g
-        i, f, gg, o = _blocks(act, 4)
+        i, f, gg, o = gate_blocks(act, 4)
         # dL/dc' collects the direct path and the one through h' = o tanh(c').
         d_c_total = d_h * o
         d_c_total *= 1 - tanh_c * tanh_c
         d_c_total += d_c
         d_act = np.empty_like(act)
-        d_i, d_f, d_g, d_o = _blocks(d_act, 4)
+        d_i, d_f, d_g, d_o = gate_blocks(d_act, 4)
         np.multiply(d_c_total, gg, out=d_i)
         np.multiply(d_c_total, state[1], out=d_f)
         np.multiply(d_c_total, i, out=d_g)
         np.multiply(d_h, tanh_c, out=d_o)
         d_pre = d_act
-        d_pre *= _activation_slope(act, self.pattern)
+        d_pre *= gate_slope(act, self.pattern)
         d_state = np.empty_like(d_pre, shape=state.shape)
         d_state[0] = 0
         np.multiply(d_c_total, f, out=d_state[1])
@@ -324,8 +345,8 @@ class GRUStep(RecurrentStep):
         hidden_size = state.shape[1]
         rz = h_gates[:, : 2 * hidden_size]
         rz += x_gates[:, : 2 * hidden_size]
-        rz = _activate(rz, self.pattern)
-        r, z = _blocks(rz, 2)
+        rz = activate_gates(rz, self.pattern)
+        r, z = gate_blocks(rz, 2)
         h_n = h_gates[:, 2 * hidden_size :]
         n = r * h_n
         n += x_gates[:, 2 * hidden_size :]
@@ -336,15 +357,15 @@ class GRUStep(RecurrentStep):
         return h_new, (rz, n, h_n)
 
     def cell_backward(self, g, state, rz, n, h_n):
-        r, z = _blocks(rz, 2)
+        r, z = gate_blocks(rz, 2)
         hidden_size = state.shape[1]
         d_x_gates = np.empty_like(rz, shape=(g.shape[0], 3 * hidden_size))
-        d_r, d_z, d_n_pre = _blocks(d_x_gates, 3)
+        d_r, d_z, d_n_pre = gate_blocks(d_x_gates, 3)
         np.multiply(g, 1 - z, out=d_n_pre)
         d_n_pre *= 1 - n * n
         np.multiply(d_n_pre, h_n, out=d_r)
         np.multiply(g, state - n, out=d_z)
-        d_x_gates[:, : 2 * hidden_size] *= _activation_slope(rz, self.pattern)
+        d_x_gates[:, : 2 * hidden_size] *= gate_slope(rz, self.pattern)
         d_h_gates = d_x_gates.copy()
         d_h_gates[:, 2 * hidden_size :] *= r
         return d_x_gates, d_h_gates, g * z

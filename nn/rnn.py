@@ -1,12 +1,18 @@
 """Recurrent sequence layers ``RNN``, ``LSTM`` and ``GRU``, as PyTorch's: a stack of
-``num_layers`` cells unrolled over time, optionally in both directions.
+``num_layers`` cells run over time, optionally in both directions.
 
-For each layer and direction ``nn.functional.rnn.scan`` computes the input part of every
-gate, x_t W_ih^T + b_ih, for all time steps with one matmul before the time loop; inside
-the loop each step is one fused node (``autograd_core.recurrent``) that takes that row,
-the previous state and the weights. The unrolled chain of steps is an ordinary graph, so ``loss.backward()`` is
-backprop through time; detaching the state between chunks of a long sequence
-(``h = h.detach()``) gives truncated backprop through time.
+Each layer and direction is one op over the whole sequence
+(``nn.functional.rnn.sequence``, ``autograd_core.recurrent_sequence``): it loops over time
+inside, computes the input part of every gate, x_t W_ih^T + b_ih, for all steps with one
+matrix product, and its backward runs backprop through time on arrays, with the weight
+gradients as one matrix product over all steps. ``loss.backward()`` is backprop through
+time; detaching the state between chunks of a long sequence (``h = h.detach()``) gives
+truncated backprop through time.
+
+``unroll=True`` (a constructor argument, or the attribute ``layer.unroll``) builds the
+graph unrolled instead, one fused node per time step (``nn.functional.rnn.scan``), with the
+same values and gradients: the chain of steps to draw with ``draw_graph`` and to walk
+through with the backward stepper, slower to run.
 
 Shapes (T = sequence length, B = batch, D = 2 if bidirectional else 1, L = num_layers):
 
@@ -24,10 +30,11 @@ Steps past a sequence's end leave its state unchanged and get no gradient, so h_
 state after its last real step (the reverse direction starts at its last real step), and
 the output there is zero, as PyTorch's packed sequences give after ``pad_packed_sequence``.
 
-Speed note: an input that itself requires grad (an embedding's output, say) is cut into
-time steps by indexing, and the gradients of the T slices are summed into one array of the
-input's full size, which costs a pass over that array per step. Inputs that are data (or
-one-hot codes) skip this, and so do the layers above the first, whose inputs stay per step.
+Speed note for the unrolled graph: an input that itself requires grad (an embedding's
+output, say) is cut into time steps by indexing, and the gradients of the T slices are
+summed into one array of the input's full size, which costs a pass over that array per
+step. Inputs that are data (or one-hot codes) skip this, and so do the layers above the
+first, whose inputs stay per step.
 """
 import warnings
 
@@ -56,7 +63,7 @@ class RNNBase(Module):
     mode = None
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, dtype=None):
+                 bidirectional=False, dtype=None, *, unroll=False):
         super().__init__()
         name = type(self).__name__
         if self.mode is None:
@@ -81,6 +88,9 @@ class RNNBase(Module):
         self.batch_first = batch_first
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
+        #: Build one graph node per time step (for drawing and stepping) instead of one op
+        #: per layer and direction over the whole sequence.
+        self.unroll = bool(unroll)
         directions = 2 if bidirectional else 1
         for layer in range(num_layers):
             for direction in range(directions):
@@ -127,11 +137,39 @@ class RNNBase(Module):
             x = x.transpose(0, 1)
         steps, batch = x.shape[0], x.shape[1]
         initial = self._initial_states(hx, batch, batched)
-        masks, valid = self._step_masks(lengths, steps, batch)
+        running = self._running(lengths, steps, batch)
+        output, finals = (self._unrolled if self.unroll else self._fused)(x, initial, running)
+        if running is not None:
+            output = output * running.astype(output.dtype)
+        if not batched:
+            output = output.squeeze(1)
+        elif self.batch_first:
+            output = output.transpose(0, 1)
+        return output, self._final_states(finals, batched)
+
+    def _fused(self, x, initial, running):
+        """Each layer and direction as one op over the whole sequence: the last layer's
+        output (T, B, D * hidden) and the final state of every layer and direction."""
+        finals = []
+        for layer in range(self.num_layers):
+            if layer and self.training and self.dropout > 0:
+                x = F.dropout(x, self.dropout)
+            outputs = []
+            for direction in range(self.num_directions):
+                weights = self._direction_weights(layer, direction)
+                output, final = F.rnn.sequence(self.mode, x, initial[len(finals)], weights, running, direction == 1)
+                outputs.append(output)
+                finals.append(final)
+            x = outputs[0] if len(outputs) == 1 else cat(outputs, dim=2)
+        return x, finals
+
+    def _unrolled(self, x, initial, running):
+        """The same, one node per time step (``unroll=True``)."""
+        steps = x.shape[0]
+        masks = [None] * steps if running is None else [None if m.all() else m for m in running]
         # The first layer's steps read the input directly; only an input that needs a
         # gradient (or that a compiled program reads afresh) is cut into per-step tensors.
-        compiling = ag.is_compiling()
-        sequence = [x[t] for t in range(steps)] if x.requires_grad or compiling else list(x.data)
+        sequence = [x[t] for t in range(steps)] if x.requires_grad or ag.is_compiling() else list(x.data)
         sequence_data = x.data
         finals = []
         for layer in range(self.num_layers):
@@ -146,14 +184,7 @@ class RNNBase(Module):
             sequence = self._next_layer_input(directions)
             sequence_data = np.stack([h.data for h in sequence])
         outputs = [scan.output() for scan in directions]
-        output = outputs[0] if len(outputs) == 1 else cat(outputs, dim=2)
-        if valid is not None:
-            output = output * valid
-        if not batched:
-            output = output.squeeze(1)
-        elif self.batch_first:
-            output = output.transpose(0, 1)
-        return output, self._final_states(finals, batched)
+        return (outputs[0] if len(outputs) == 1 else cat(outputs, dim=2)), finals
 
     def _next_layer_input(self, directions):
         """Per time step, the hidden states of all directions side by side (with dropout
@@ -211,11 +242,11 @@ class RNNBase(Module):
         h_n = stack(finals)
         return h_n if batched else h_n.squeeze(1)
 
-    def _step_masks(self, lengths, steps, batch):
-        """Per step, the (B, 1) mask of sequences still running (None when all are), and the
-        (T, B, 1) mask of real positions (None without lengths)."""
+    def _running(self, lengths, steps, batch):
+        """(T, B, 1) booleans, the sequences still running at each step; None without
+        lengths."""
         if lengths is None:
-            return [None] * steps, None
+            return None
         name = type(self).__name__
         lengths = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
         if lengths.shape != (batch,) or lengths.dtype.kind not in "iu":
@@ -227,9 +258,7 @@ class RNNBase(Module):
             raise ValueError(
                 f"{name}: every length must be between 1 and the padded length {steps}, got {lengths.tolist()}"
             )
-        valid = np.arange(steps)[:, None] < lengths[None, :]
-        masks = [None if row.all() else row[:, None] for row in valid]
-        return masks, valid[:, :, None].astype(self.weight_hh_l0.dtype)
+        return (np.arange(steps)[:, None] < lengths[None, :])[:, :, None]
 
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"
@@ -243,6 +272,8 @@ class RNNBase(Module):
             text += f", dropout={self.dropout}"
         if self.bidirectional:
             text += ", bidirectional=True"
+        if self.unroll:
+            text += ", unroll=True"
         return text
 
 
@@ -251,17 +282,19 @@ class RNN(RNNBase):
     (``nonlinearity="relu"`` for relu); layer l > 0 reads layer l - 1's outputs.
 
     ``RNN(input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
-    batch_first=False, dropout=0.0, bidirectional=False)``; ``forward(input, hx=None,
-    lengths=None)`` returns ``(output, h_n)``.
+    batch_first=False, dropout=0.0, bidirectional=False, unroll=False)``; ``forward(input,
+    hx=None, lengths=None)`` returns ``(output, h_n)``. ``unroll=True``: one graph node per
+    time step, to draw and step through (see the module's docstring).
     """
 
     mode = "rnn_tanh"
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, dtype=None):
+                 dropout=0.0, bidirectional=False, dtype=None, *, unroll=False):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: unknown nonlinearity {nonlinearity!r} (use 'tanh' or 'relu')")
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype)
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype,
+                         unroll=unroll)
         self.nonlinearity = nonlinearity
         self.mode = "rnn_" + nonlinearity
 
@@ -276,17 +309,19 @@ class LSTM(RNNBase):
     h_t = o * tanh(c_t).
 
     ``LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-    dropout=0.0, bidirectional=False)``; ``forward(input, hx=None, lengths=None)`` with
-    hx = (h_0, c_0) returns ``(output, (h_n, c_n))``.
+    dropout=0.0, bidirectional=False, unroll=False)``; ``forward(input, hx=None,
+    lengths=None)`` with hx = (h_0, c_0) returns ``(output, (h_n, c_n))``.
+    ``unroll=True``: one graph node per time step, to draw and step through.
     """
 
     mode = "lstm"
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, proj_size=0, dtype=None):
+                 bidirectional=False, proj_size=0, dtype=None, *, unroll=False):
         if proj_size:
             raise NotImplementedError("LSTM: proj_size (projected hidden states) is not supported")
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype)
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype,
+                         unroll=unroll)
 
     def _initial_states(self, hx, batch, batched):
         count = self.num_layers * self.num_directions
@@ -310,8 +345,9 @@ class GRU(RNNBase):
     z alike, n = tanh(W_in x_t + b_in + r * (W_hn h + b_hn)), h_t = (1 - z) * n + z * h.
 
     ``GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-    dropout=0.0, bidirectional=False)``; ``forward(input, hx=None, lengths=None)`` returns
-    ``(output, h_n)``.
+    dropout=0.0, bidirectional=False, unroll=False)``; ``forward(input, hx=None,
+    lengths=None)`` returns ``(output, h_n)``. ``unroll=True``: one graph node per time
+    step, to draw and step through.
     """
 
     mode = "gru"

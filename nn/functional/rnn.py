@@ -1,12 +1,13 @@
-"""Recurrent steps and layers as functions: the one place ``nn`` calls the engine's fused
-recurrent steps (``autograd_core.recurrent``).
+"""Recurrent steps and layers as functions: the one place ``nn`` calls the engine's
+recurrent ops (``autograd_core.recurrent`` and ``autograd_core.recurrent_sequence``).
 
 ``rnn_tanh_cell``, ``rnn_relu_cell``, ``lstm_cell`` and ``gru_cell`` take PyTorch's
 arguments ``(input, hx, w_ih, w_hh, b_ih=None, b_hh=None)``; the LSTM's ``hx`` is the pair
-(h, c) and it returns the pair (h', c'). ``scan`` runs one layer in one direction over a
-whole sequence: the input part of every gate is computed for all time steps with one
-matmul first, then each step is one node of the graph, with the mask of the sequences
-still running (padded batches) as an input that gets no gradient.
+(h, c) and it returns the pair (h', c'). Two functions run one layer in one direction over
+a whole sequence, with the mask of the sequences still running (padded batches) as an
+input that gets no gradient: ``sequence`` as one op (the fast path), and ``scan`` unrolled,
+one node of the graph per time step (the graph to draw and step through), with the input
+part of every gate computed for all time steps with one matmul first.
 """
 import collections
 
@@ -16,8 +17,9 @@ import autograd_core as ag
 from autograd_core import Tensor, stack
 from autograd_core.arguments import as_tensor
 from autograd_core.recurrent import GRUStep, LSTMStep, RNNStep, input_gates
+from autograd_core.recurrent_sequence import GRUSequence, LSTMSequence, RNNSequence
 
-__all__ = ["gate_count", "gru_cell", "lstm_cell", "rnn_relu_cell", "rnn_tanh_cell", "scan"]
+__all__ = ["gate_count", "gru_cell", "lstm_cell", "rnn_relu_cell", "rnn_tanh_cell", "scan", "sequence"]
 
 # mode -> (the fused step, its options)
 _STEPS = {
@@ -26,6 +28,8 @@ _STEPS = {
     "lstm": (LSTMStep, {}),
     "gru": (GRUStep, {}),
 }
+# mode -> the whole-sequence op
+_SEQUENCES = {"rnn_tanh": RNNSequence, "rnn_relu": RNNSequence, "lstm": LSTMSequence, "gru": GRUSequence}
 
 
 def gate_count(mode):
@@ -87,8 +91,23 @@ class Scan(collections.namedtuple("Scan", ["mode", "states"])):
         return (state[0], state[1]) if self.mode == "lstm" else state
 
 
+def sequence(mode, input, hx, weights, mask=None, reverse=False):
+    """One recurrent layer over the whole sequence ``input`` (T, B, input_size), in one
+    direction, as one op. ``hx`` is the initial state (h, or for the LSTM the pair (h, c)),
+    ``weights`` (w_ih, w_hh, b_ih, b_hh), ``mask`` None or (T, B, 1) booleans, the rows still
+    running at each step. Returns the output, h of every step (T, B, hidden), and the state
+    after the last step taken: h, or for the LSTM the pair (h, c)."""
+    op, options = _SEQUENCES[mode], _STEPS[mode][1]
+    states = op.apply(input, _lstm_state(hx) if mode == "lstm" else hx, *weights, mask, reverse=reverse, **options)
+    last = 0 if reverse else -1
+    if mode == "lstm":
+        return states[0], (states[0, last], states[1, last])
+    return states, states[last]
+
+
 def scan(mode, sequence, sequence_data, hx, weights, masks=None, reverse=False):
-    """One recurrent layer over a sequence, in one direction. ``sequence`` holds the input
+    """One recurrent layer over a sequence, in one direction, unrolled: one node of the
+    graph per time step. ``sequence`` holds the input
     of every step (Tensors or arrays), ``sequence_data`` the same as one (T, batch, input)
     array; ``hx`` is the initial state (h, or for the LSTM the pair (h, c)), ``weights``
     (w_ih, w_hh, b_ih, b_hh), ``masks`` per step the (batch, 1) rows still running (None

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
-from autograd_core import conv, losses, pooling, recurrent
+from autograd_core import conv, losses, pooling, recurrent, recurrent_sequence
 from autograd_core.function import Function
 from autograd_core.viz import draw_graph, save_svg, to_svg
 
@@ -200,6 +200,9 @@ def every_op_graph():
         recurrent.rnn_step(x, leaf(2, 2), leaf(2, 3), leaf(2, 2)),
         recurrent.gru_step(x, leaf(2, 2), leaf(6, 3), leaf(6, 2)),
         recurrent.lstm_step(x, leaf(2, 2, 2), leaf(8, 3), leaf(8, 2)),
+        recurrent_sequence.rnn_sequence(x[None], leaf(2, 2), leaf(2, 3), leaf(2, 2)),
+        recurrent_sequence.gru_sequence(x[None], leaf(2, 2), leaf(6, 3), leaf(6, 2)),
+        recurrent_sequence.lstm_sequence(x[None], leaf(2, 2, 2), leaf(8, 3), leaf(8, 2)),
         x.log2(), x.log10(), x.log1p(), x.expm1(), x.exp2(), x.rsqrt(), x.reciprocal(),
         x.tan(), (x * 0.5).asin(), (x * 0.5).acos(), x.atan(), x.sinh(), x.cosh(), x.asinh(),
         ag.atan2(x, x + 1), ag.hypot(x, x + 1), x % 0.7, x.cumsum(1), x.cumprod(1),
@@ -220,7 +223,7 @@ def every_op_graph():
 
 
 # Base classes of ops, never applied themselves.
-ABSTRACT_OPS = {"recurrent_step"}
+ABSTRACT_OPS = {"recurrent_step", "recurrent_sequence"}
 # Ops whose result never requires grad (comparisons, indices, random masks): never drawn.
 NON_DIFFERENTIABLE_OPS = {"compare", "sign", "arg_extreme", "dropout_mask"}
 

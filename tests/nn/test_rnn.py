@@ -1,6 +1,8 @@
 """RNN, LSTM, GRU (nn/rnn.py): shapes for every option, PyTorch's parameter names and
-outputs (parity), backprop through time checked by central differences, variable-length
-batches, dropout between layers, truncated BPTT, and clear errors."""
+outputs (parity), backprop through time checked by central differences (first and second
+order), variable-length batches, dropout between layers, truncated BPTT, and clear errors;
+the parity and gradient tests run both the whole-sequence ops and the unrolled graph
+(``unroll=True``), which must agree with each other."""
 import itertools
 import math
 
@@ -9,9 +11,10 @@ import pytest
 
 import autograd_core as ag
 import nn
-from nn_helpers import leaf, to_torch_state
+from nn_helpers import assert_gradients, leaf, to_torch_state
 
 LAYERS = [pytest.param(nn.RNN, id="RNN"), pytest.param(nn.LSTM, id="LSTM"), pytest.param(nn.GRU, id="GRU")]
+UNROLL = pytest.mark.parametrize("unroll", [False, True], ids=["sequence_op", "unrolled"])
 T, B, I, H = 5, 3, 4, 6
 
 
@@ -65,14 +68,15 @@ def test_parameter_names_shapes_and_default_init(cls):
     "num_layers, bidirectional, batch_first", [(1, False, False), (2, True, True), (3, False, True)]
 )
 @pytest.mark.parametrize("with_hx", [False, True], ids=["no_hx", "hx"])
-def test_parity_with_torch(cls, num_layers, bidirectional, batch_first, with_hx, rng):
+@UNROLL
+def test_parity_with_torch(cls, num_layers, bidirectional, batch_first, with_hx, unroll, rng):
     """Converted PyTorch weights load and give the same outputs, states and gradients."""
     torch = pytest.importorskip("torch")
     options = dict(num_layers=num_layers, bidirectional=bidirectional, batch_first=batch_first)
     if cls is nn.RNN:
         options["nonlinearity"] = "relu" if num_layers == 3 else "tanh"
     theirs = getattr(torch.nn, cls.__name__)(I, H, **options).double()
-    ours = cls(I, H, **options).double()
+    ours = cls(I, H, **options, unroll=unroll).double()
     ours.load_state_dict(to_torch_state(theirs))
     x = rng.standard_normal((B, T, I) if batch_first else (T, B, I))
     d = 2 if bidirectional else 1
@@ -94,10 +98,11 @@ def test_parity_with_torch(cls, num_layers, bidirectional, batch_first, with_hx,
 
 
 @pytest.mark.parametrize("cls", LAYERS)
-def test_backprop_through_time_matches_central_differences(cls, rng):
+@UNROLL
+def test_backprop_through_time_matches_central_differences(cls, unroll, rng):
     """Two bidirectional layers on tiny sizes, gradients w.r.t. the input, the initial
     state and every weight."""
-    layer = cls(2, 2, num_layers=2, bidirectional=True).double()
+    layer = cls(2, 2, num_layers=2, bidirectional=True, unroll=unroll).double()
     x = leaf(rng.standard_normal((3, 2, 2)))
     hx = _initial(cls, (4, 2, 2), rng)
     weights = list(layer.parameters())
@@ -109,12 +114,79 @@ def test_backprop_through_time_matches_central_differences(cls, rng):
     assert ag.gradcheck(fn, (x, *_states(hx), *weights))
 
 
+RECURRENCES = [
+    pytest.param(nn.RNN, {}, id="RNN"),
+    pytest.param(nn.RNN, {"nonlinearity": "relu"}, id="RNN_relu"),
+    pytest.param(nn.LSTM, {}, id="LSTM"),
+    pytest.param(nn.GRU, {}, id="GRU"),
+]
+
+
+def _run_all(layer, x, hx, lengths, seed):
+    """Outputs, final states and the gradients of x, hx and every weight, for a loss on
+    all of them, from the library seed ``seed`` (dropout masks)."""
+    layer.zero_grad()
+    for t in (x, *_states(hx)):
+        t.grad = None
+    ag.manual_seed(seed)
+    output, final = layer(x, hx, lengths=lengths)
+    values = (output,) + _states(final)
+    sum((v ** 3).sum() for v in values).backward()
+    grads = [x.grad] + [h.grad for h in _states(hx)] + [p.grad for p in layer.parameters()]
+    return [v.data for v in values], grads
+
+
+@pytest.mark.parametrize("cls, options", RECURRENCES)
+def test_sequence_ops_and_unrolled_graph_agree(cls, options, rng):
+    """Every option at once (layers, both directions, batch first, lengths, initial state,
+    dropout between layers in training): the same values and gradients either way."""
+    layer = cls(I, H, num_layers=3, bidirectional=True, batch_first=True, dropout=0.3, **options).double()
+    x = leaf(rng.standard_normal((B, T, I)))
+    hx = _initial(cls, (6, B, H), rng)
+    fused = _run_all(layer, x, hx, [5, 2, 4], seed=3)
+    layer.unroll = True
+    unrolled = _run_all(layer, x, hx, [5, 2, 4], seed=3)
+    for a, b in zip(fused[0] + fused[1], unrolled[0] + unrolled[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-12)
+
+
+@pytest.mark.parametrize("cls", LAYERS)
+def test_one_node_per_layer_and_direction_or_per_step(cls):
+    """The graph: by default one op per layer and direction over the whole sequence; with
+    ``unroll=True`` one fused step per time step, layer and direction."""
+    x = ag.randn(T, B, I, requires_grad=True)
+    ops = {}
+    for unroll in (False, True):
+        output, _ = cls(I, H, num_layers=2, bidirectional=True, unroll=unroll)(x)
+        names = [node.name for node in ag.engine.topological_order([output.grad_fn])]
+        ops[unroll] = {name: names.count(name) for name in names if name.endswith(("_sequence", "_step"))}
+    prefix = cls.__name__.lower()
+    assert ops == {False: {f"{prefix}_sequence": 4}, True: {f"{prefix}_step": 4 * T}}
+
+
+@pytest.mark.parametrize("cls, options", RECURRENCES[:1] + RECURRENCES[2:])
+def test_second_derivatives_with_lengths_in_both_directions(cls, options, rng):
+    """gradcheck and gradgradcheck through the layer (float64, tiny sizes): both
+    directions on a padded batch, by the whole-sequence ops."""
+    layer = cls(2, 2, bidirectional=True, **options).double()
+    x = leaf(rng.standard_normal((3, 2, 2)))
+    hx = _initial(cls, (2, 2, 2), rng)
+    weights = list(layer.parameters())
+
+    def fn(x, *tensors):
+        output, final = layer(x, hx, lengths=[3, 1])
+        return (output,) + _states(final)
+
+    assert_gradients(fn, x, *_states(hx), *weights)
+
+
 @pytest.mark.parametrize("cls", LAYERS)
 @pytest.mark.parametrize("bidirectional", [False, True])
-def test_lengths_give_the_results_of_each_sequence_alone(cls, bidirectional, rng):
+@UNROLL
+def test_lengths_give_the_results_of_each_sequence_alone(cls, bidirectional, unroll, rng):
     """Padding is invisible: outputs at real steps, final states and every gradient equal
     those of running each sequence unpadded; outputs at padded steps are zero."""
-    layer = cls(I, H, num_layers=2, bidirectional=bidirectional, batch_first=True).double()
+    layer = cls(I, H, num_layers=2, bidirectional=bidirectional, batch_first=True, unroll=unroll).double()
     lengths = [5, 2, 4]
     x = rng.standard_normal((B, T, I))
     for b, n in enumerate(lengths):
@@ -143,10 +215,11 @@ def test_lengths_give_the_results_of_each_sequence_alone(cls, bidirectional, rng
         np.testing.assert_allclose(batch_grads[name], p.grad, rtol=1e-10, atol=1e-12)
 
 
-def test_lengths_match_torch_packed_sequences(rng):
+@UNROLL
+def test_lengths_match_torch_packed_sequences(unroll, rng):
     torch = pytest.importorskip("torch")
     theirs = torch.nn.LSTM(I, H, num_layers=2, bidirectional=True).double()
-    ours = nn.LSTM(I, H, num_layers=2, bidirectional=True).double()
+    ours = nn.LSTM(I, H, num_layers=2, bidirectional=True, unroll=unroll).double()
     ours.load_state_dict(to_torch_state(theirs))
     x, lengths = rng.standard_normal((T, B, I)), [3, 5, 1]
     packed = torch.nn.utils.rnn.pack_padded_sequence(torch.tensor(x), lengths, enforce_sorted=False)
@@ -158,14 +231,15 @@ def test_lengths_match_torch_packed_sequences(rng):
 
 
 @pytest.mark.parametrize("cls", LAYERS)
-def test_dropout_acts_between_layers_in_training_only(cls, rng):
+@UNROLL
+def test_dropout_acts_between_layers_in_training_only(cls, unroll, rng):
     x = ag.Tensor(rng.standard_normal((T, B, I)).astype(np.float32))
-    layer = cls(I, H, num_layers=2, dropout=0.5)
+    layer = cls(I, H, num_layers=2, dropout=0.5, unroll=unroll)
     first, second = layer(x)[0], layer(x)[0]
     assert not np.allclose(first.data, second.data)
     layer.eval()
     np.testing.assert_array_equal(layer(x)[0].data, layer(x)[0].data)
-    plain = cls(I, H, num_layers=2)
+    plain = cls(I, H, num_layers=2, unroll=unroll)
     plain.load_state_dict(layer.state_dict())
     np.testing.assert_array_equal(plain(x)[0].data, layer(x)[0].data)
     with pytest.warns(UserWarning, match="dropout=0.5 acts between layers"):
@@ -192,6 +266,7 @@ def test_repr():
         == "GRU(4, 6, num_layers=2, bias=False, batch_first=True, dropout=0.25, bidirectional=True)"
     )
     assert repr(nn.RNN(4, 6, nonlinearity="relu")) == "RNN(4, 6, nonlinearity=relu)"
+    assert repr(nn.LSTM(4, 6, unroll=True)) == "LSTM(4, 6, unroll=True)"
 
 
 @pytest.mark.parametrize(

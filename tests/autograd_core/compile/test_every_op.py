@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
-from autograd_core import conv, dropout, elementwise, indexing, linalg, losses, pooling, recurrent
+from autograd_core import conv, dropout, elementwise, indexing, linalg, losses, pooling, recurrent, recurrent_sequence
 from autograd_core.function import Function
 
 CONV = dict(stride=(1,), padding=((1, 1),), dilation=(1,), groups=1)
 POOL = dict(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False)
 EYE = ag.Tensor(5 * np.eye(3))  # keeps a random 3x3 matrix well away from singular
 MAX_INDEX = np.array([[[[5, 2], [12, 15]]]])  # arg-max positions in a 4x4 plane, per window
+SEQUENCE_MASK = np.array([[True, True], [True, False], [True, False]])[:, :, None]  # lengths 3 and 1
 
 
 # Each case: the op's name -> (function of tensors, input specs). A spec is a shape, or
@@ -83,6 +84,15 @@ CASES = {
     "rnn_step": (lambda x, h, wi, wh, b: recurrent.rnn_step(x, h, wi, wh, b, b), [(2, 3), (2, 4), (4, 3), (4, 4), (4,)]),
     "lstm_step": (lambda x, s, wi, wh: recurrent.lstm_step(x, s, wi, wh), [(2, 3), (2, 2, 4), (16, 3), (16, 4)]),
     "gru_step": (lambda x, h, wi, wh, b: recurrent.gru_step(x, h, wi, wh, b, b), [(2, 3), (2, 4), (12, 3), (12, 4), (12,)]),
+    "rnn_sequence": (
+        lambda x, h, wi, wh, b: recurrent_sequence.rnn_sequence(x, h, wi, wh, b, b, SEQUENCE_MASK, reverse=True),
+        [(3, 2, 3), (2, 4), (4, 3), (4, 4), (4,)],
+    ),
+    "lstm_sequence": (lambda x, s, wi, wh: recurrent_sequence.lstm_sequence(x, s, wi, wh), [(3, 2, 3), (2, 2, 4), (16, 3), (16, 4)]),
+    "gru_sequence": (
+        lambda x, h, wi, wh, b: recurrent_sequence.gru_sequence(x, h, wi, wh, b, b, SEQUENCE_MASK),
+        [(3, 2, 3), (2, 4), (12, 3), (12, 4), (12,)],
+    ),
     "cross_entropy": (lambda x, t: losses.CrossEntropy.apply(x, t), [(4, 5), ((4,), "classes")]),
     "binary_cross_entropy": (lambda a, b: losses.BinaryCrossEntropy.apply(a.sigmoid(), b.sigmoid()), [(2, 3), (2, 3)]),
     "dropout_mask": (lambda a: a * dropout.dropout_mask(a.shape, 0.3, a.dtype), [(4, 5)]),
@@ -121,7 +131,8 @@ def engine_ops():
         for cls in vars(module).values():
             if isinstance(cls, type) and issubclass(cls, Function) and cls.__module__ == module.__name__:
                 ops[cls.name] = cls
-    ops.pop("recurrent_step")  # the base class of the fused steps
+    ops.pop("recurrent_step")  # the base classes of the fused steps and sequences
+    ops.pop("recurrent_sequence")
     ops.pop("function")  # Function itself
     return ops
 
