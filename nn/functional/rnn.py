@@ -16,6 +16,7 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor, stack
 from autograd_core.arguments import as_tensor
+from autograd_core.errors import names_errors
 from autograd_core.recurrent import GRUStep, LSTMStep, RNNStep, input_gates
 from autograd_core.recurrent_sequence import GRUSequence, LSTMSequence, RNNSequence
 
@@ -43,16 +44,19 @@ def _step(mode, x, state, weights, x_gates=None, mask=None):
     return step.apply(x, state, *weights, x_gates, mask, **options)
 
 
+@names_errors
 def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """h' = tanh(W_ih x + b_ih + W_hh h + b_hh), for input (batch, input_size)."""
     return _step("rnn_tanh", as_tensor(input), hx, (w_ih, w_hh, b_ih, b_hh))
 
 
+@names_errors
 def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """h' = relu(W_ih x + b_ih + W_hh h + b_hh)."""
     return _step("rnn_relu", as_tensor(input), hx, (w_ih, w_hh, b_ih, b_hh))
 
 
+@names_errors
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """(h', c') from hx = (h, c): gates i, f, g, o = sigma, sigma, tanh, sigma of
     W_ih x + b_ih + W_hh h + b_hh; c' = f * c + i * g; h' = o * tanh(c')."""
@@ -60,6 +64,7 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     return state[0], state[1]
 
 
+@names_errors
 def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """h' = (1 - z) * n + z * h with r, z = sigma(...), n = tanh(W_in x + b_in + r * (W_hn h + b_hn))."""
     return _step("gru", as_tensor(input), hx, (w_ih, w_hh, b_ih, b_hh))

