@@ -41,11 +41,15 @@ def _kind(error):
     return next((_KINDS[base] for base in kind.__mro__ if base in _KINDS), None)
 
 
-def named(error, name):
+def named(error, name, keep_kind=False):
     """``error`` as the error to raise with ``name`` in front of its message: itself if
     the message already starts with the name (or ``error`` is not ours to rename), else a
-    new error of the user-facing kind with the same traceback."""
+    new error of the user-facing kind with the same traceback. With ``keep_kind``, only
+    errors already of a user-facing kind are renamed (a slip in the user's own code, such
+    as an AttributeError for a misspelt layer, stays what it is)."""
     kind = _kind(error)
+    if keep_kind and kind is not type(error):
+        return error
     message = error.args[0] if type(error) is KeyError and error.args else str(error)
     if kind is None or str(message).lower().startswith(f"{name.lower()}:"):
         return error

@@ -142,10 +142,15 @@ class Module(errors.NamedInit):
             try:
                 return self.forward(*args, **kwargs)
             except errors.CAUGHT as error:
-                # Named by the innermost module, where it failed: "Conv2d (features.3): ..."
+                # Named by the innermost module, where it failed: "Conv2d (features.3): ...".
+                # A slip inside this package's layers on bad input becomes the TypeError
+                # it stands for; one in the user's own forward (a misspelt attribute)
+                # keeps its kind.
                 if getattr(error, "module", None) is not None:
                     raise
-                renamed = errors.named(error, f"{type(self).__name__} ({path})" if path else type(self).__name__)
+                name = f"{type(self).__name__} ({path})" if path else type(self).__name__
+                ours = type(self).__module__.split(".")[0] == __name__.split(".")[0]
+                renamed = errors.named(error, name, keep_kind=not ours)
                 renamed.module = self
                 if renamed is error:
                     raise

@@ -247,3 +247,24 @@ def test_loads_torch_tensors_directly():
     layer = nn.Linear(3, 2)
     layer.load_state_dict(reference.state_dict())
     np.testing.assert_array_equal(layer.weight.data, reference.weight.detach().numpy())
+
+
+def test_an_error_inside_a_call_names_the_innermost_layer_and_its_path():
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(4, 1))
+    with pytest.raises(ValueError, match=r"^Linear \(2\): linear: input of shape \(5, 3\)"):
+        model(ag.ones(5, 2))
+
+
+def test_a_slip_in_the_users_own_forward_keeps_its_kind():
+    class Typo(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+
+        def forward(self, x):
+            return self.fc3(x)
+
+    with pytest.raises(AttributeError, match="fc3"):
+        Typo()(ag.ones(1, 2))
+    with pytest.raises(TypeError, match="^Flatten: "):  # the same slip inside a layer of ours
+        nn.Flatten()(3)
