@@ -100,7 +100,7 @@ class Pow(Function):
     """a ** b, for a tensor or scalar base and exponent."""
 
     def forward(self, a, b):
-        out = np.power(a, b)
+        out = _power(a, b)
         self.save_for_backward(a, b, out)
         return out
 
@@ -121,11 +121,18 @@ class Pow(Function):
         a, b, out = self.saved_arrays
         grad_a = grad_b = None
         if self.needs_input_grad[0]:
-            grad_a = grad * b * np.power(a, b - (b != 0))
+            grad_a = grad * b * _power(a, b - (b != 0))
         if self.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
                 grad_b = grad * np.where(_zero_base(a, b), 0.0, out * np.log(a))
         return grad_a, grad_b
+
+
+def _power(a, b):
+    """a ** b on arrays. The operator, not np.power: NumPy computes an array to the scalar
+    power 2, 1, 0.5 or -1 as a square, copy, root or reciprocal, five times faster for the
+    square in every squared error."""
+    return a ** b if isinstance(a, np.ndarray) else np.power(a, b)
 
 
 def _zero_base(a, b):

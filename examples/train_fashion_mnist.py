@@ -4,7 +4,7 @@
     python examples/train_fashion_mnist.py --model bn           # conv + batch norm, about 0.91-0.92
     python examples/train_fashion_mnist.py --model resnet --epochs 3
     python examples/train_fashion_mnist.py --limit 5000 --epochs 1   # a quick look
-    python examples/train_fashion_mnist.py --model bn --augment --epochs 12  # shifts and flips
+    python examples/train_fashion_mnist.py --model bn --augment --epochs 20  # shifts and flips, about 0.926
 
 Fashion-MNIST (70,000 28x28 grayscale images of clothes, 10 classes) is read from
 ``$FASHION_MNIST_DIR``, the user cache, or Debian's ``dataset-fashion-mnist`` package, and
