@@ -127,7 +127,8 @@ class RecurrentSequence(Function):
         d_x_gates, d_h_gates, d_state = self.run_backward(
             grad, state, states, w_hh, order, self.saved.masks, *self.saved.activations, **self._options()
         )
-        h_before = _before(self.hidden_states(states), self.step.hidden(state), order)
+        hidden, h_0 = self.hidden_states(states), self.step.hidden(state)[None]
+        h_before = np.concatenate([hidden[1:], h_0] if self.attrs["reverse"] else [h_0, hidden[:-1]])
         return self._input_grads(d_x_gates, d_h_gates, d_state, x, h_before, w_ih)
 
     def backward(self, grad):
@@ -246,29 +247,26 @@ class LSTMSequence(RecurrentSequence):
         return states, (x_gates, tanh_c)
 
     def run_backward(self, grad, state, states, w_hh, order, masks, activations, tanh_c):
-        # What does not depend on the recursion is computed for all steps at once, a few
-        # large passes instead of many small ones: each gate's slope, and o (1 - tanh^2 c),
-        # the factor from dL/dh_t to dL/dc_t.
-        slope = gate_slope(activations, LSTMStep.pattern)
-        h_to_c = tanh_c * tanh_c
-        np.subtract(1, h_to_c, out=h_to_c)
-        h_to_c *= gate_blocks(activations, 4)[3]
-        c_before = _before(states[1], state[1], order)
         d_gates = np.empty_like(activations)
         d_h, d_c = np.zeros_like(state[0]), np.zeros_like(state[1])
-        for t in reversed(order):
+        for k in range(len(order) - 1, -1, -1):
+            t = order[k]
+            c_prev = states[1, order[k - 1]] if k else state[1]
             d_h += grad[0, t]
             d_c += grad[1, t]
             i, f, g, o = gate_blocks(activations[t], 4)
             d_i, d_f, d_g, d_o = gate_blocks(d_gates[t], 4)
             # dL/dc_t collects the path through c_{t+1} and the one through h_t = o tanh(c_t).
-            d_c_total = np.multiply(h_to_c[t], d_h, out=h_to_c[t])
+            d_c_total = tanh_c[t] * tanh_c[t]
+            np.subtract(1, d_c_total, out=d_c_total)
+            d_c_total *= o
+            d_c_total *= d_h
             d_c_total += d_c
             np.multiply(d_c_total, g, out=d_i)
-            np.multiply(d_c_total, c_before[t], out=d_f)
+            np.multiply(d_c_total, c_prev, out=d_f)
             np.multiply(d_c_total, i, out=d_g)
             np.multiply(d_h, tanh_c[t], out=d_o)
-            d_gates[t] *= slope[t]
+            d_gates[t] *= gate_slope(activations[t], LSTMStep.pattern)
             if masks[t] is not None:
                 d_gates[t] *= masks[t]
             d_h_prev = d_gates[t] @ w_hh
@@ -328,41 +326,30 @@ class GRUSequence(RecurrentSequence):
 
     def run_backward(self, grad, state, states, w_hh, order, masks, activations, h_n):
         hidden = states.shape[-1]
-        r, z, n = gate_blocks(activations, 3)
-        # As in the LSTM's, what does not depend on the recursion is computed for all steps
-        # at once: the slopes of r and z, (1 - z)(1 - n^2) from dL/dh_t to n's
-        # pre-activation, and h_{t-1} - n, its factor to z's.
-        slope = gate_slope(activations[..., : 2 * hidden], GRUStep.pattern)
-        h_to_n = np.subtract(1, z)
-        h_to_n *= 1 - n * n
-        h_to_z = np.subtract(_before(states, state, order), n)
         d_x_gates, d_h_gates = np.empty_like(activations), np.empty_like(activations)
         d_h = np.zeros_like(state)
-        for t in reversed(order):
+        for k in range(len(order) - 1, -1, -1):
+            t = order[k]
+            h_prev = states[order[k - 1]] if k else state
             d_h += grad[t]
+            r, z, n = gate_blocks(activations[t], 3)
             d_r, d_z, d_n = gate_blocks(d_x_gates[t], 3)
-            np.multiply(h_to_n[t], d_h, out=d_n)
-            np.multiply(h_to_z[t], d_h, out=d_z)
+            np.subtract(1, z, out=d_n)
+            d_n *= d_h
+            d_n *= 1 - n * n
+            np.subtract(h_prev, n, out=d_z)
+            d_z *= d_h
             np.multiply(d_n, h_n[t], out=d_r)
-            d_x_gates[t, :, : 2 * hidden] *= slope[t]
+            d_x_gates[t, :, : 2 * hidden] *= gate_slope(activations[t, :, : 2 * hidden], GRUStep.pattern)
             if masks[t] is not None:
                 d_x_gates[t] *= masks[t]
             d_h_gates[t, :, : 2 * hidden] = d_x_gates[t, :, : 2 * hidden]
-            np.multiply(d_n, r[t], out=d_h_gates[t, :, 2 * hidden :])
+            np.multiply(d_n, r, out=d_h_gates[t, :, 2 * hidden :])
             d_h_prev = d_h_gates[t] @ w_hh
-            d_h_prev += d_h * z[t]
+            d_h_prev += d_h * z
             _keep_rows(d_h_prev, d_h, masks[t])
             d_h = d_h_prev
         return d_x_gates, d_h_gates, d_h
-
-
-def _before(after, initial, order):
-    """The state each step read, in time order, from the states after each step
-    (T, ...) and the initial one: the previous step's result, or the initial state for
-    the first step taken (the last in time when ``order`` runs backwards)."""
-    if order.step < 0:
-        return np.concatenate([after[1:], initial[None]])
-    return np.concatenate([initial[None], after[:-1]])
 
 
 def rnn_sequence(x, state, w_ih, w_hh, b_ih=None, b_hh=None, mask=None, nonlinearity="tanh", reverse=False):
