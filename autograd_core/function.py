@@ -243,18 +243,21 @@ class Function:
         """Make this node the creator of a new output tensor: remember where each input
         came from and resolve the values saved for backward."""
         parents = []
+        needs = []
         meta = []
         for a in args:
             if isinstance(a, Tensor) and a.requires_grad:
                 parents.append(a.grad_fn or a)
+                needs.append(True)
                 meta.append((a.data.shape, a.data.dtype))
             else:
                 parents.append(None)
+                needs.append(False)
                 meta.append(None)
         # Tuples: those of plain values (flags, shapes) are dropped from the garbage
         # collector's watch at its first pass, so a large graph costs it less to scan.
         self.parents = tuple(parents)
-        self.needs_input_grad = tuple(p is not None for p in parents)
+        self.needs_input_grad = tuple(needs)
         self.input_meta = tuple(meta)
         self.scope = scope._current
         if self._to_save is not None:
