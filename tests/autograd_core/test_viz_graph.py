@@ -1,8 +1,8 @@
 """draw_graph: the DOT it produces (nodes, edges, clusters, collapsed scopes, values and
 gradients), every op of the engine drawn, rendering, and large graphs."""
+import gc
 import importlib
 import pkgutil
-import gc
 import re
 import time
 
