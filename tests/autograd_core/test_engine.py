@@ -1,5 +1,7 @@
 """The backward pass: seeding, accumulation, freed graphs, in-place safety, hooks,
 ``grad`` with higher derivatives, deep graphs, and errors that leave ``.grad`` untouched."""
+import gc
+
 import numpy as np
 import pytest
 
@@ -306,6 +308,29 @@ def test_a_chain_of_100000_ops_backpropagates_without_recursion():
     y.backward()
     assert x.grad == 1.0  # 50,000 negations: an even number of sign flips
     assert len(ag.topological_order([y.grad_fn])) == 100_000
+
+
+def test_sorting_a_deep_graph_sets_off_no_full_garbage_collection():
+    # Per node, a tuple or an iterator on the search's stack would outlive the young
+    # generations and make the collector rescan the whole graph, again and again.
+    x = ag.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(60_000):
+        y = y * 1.0
+    full = []
+
+    def count(phase, info):
+        if phase == "start" and info["generation"] == 2:
+            full.append(info)
+
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        order = ag.topological_order([y.grad_fn])
+    finally:
+        gc.callbacks.remove(count)
+    assert len(order) == 60_000
+    assert full == []
 
 
 def test_topological_order_puts_every_node_before_its_parents():
