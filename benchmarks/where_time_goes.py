@@ -3,8 +3,8 @@ NumPy's other loops (elementwise arithmetic, copies, reductions), in Python's ga
 collector, and in Python itself (the interpreter running this library's code), with the
 source lines that cost the most outside BLAS.
 
-    python benchmarks/profile.py lstm            # cases whose name contains "lstm"
-    python benchmarks/profile.py conv --seconds 30 --threads 1
+    python benchmarks/where_time_goes.py lstm            # cases whose name contains "lstm"
+    python benchmarks/where_time_goes.py conv --seconds 30 --threads 1
 
 A case's ``ours`` runs alone, repeated for ``--seconds``, under the sampling profiler
 py-spy (``pip install -e ".[bench]"``), which reads the native stack too: a sample whose
