@@ -11,6 +11,10 @@ so a new op is exported by naming its function in its module's ``__all__``.
 """
 from numpy import float16, float32, float64, int32, int64  # noqa: F401  (dtype names, as torch.float32)
 
+from . import allocator
+
+allocator.keep_freed_memory()  # see allocator: freed arrays stay with the process for the next step
+
 from . import tensor  # first: the argument helpers and every op family import Tensor
 from . import anomaly, comparison, conv, creation, elementwise, engine, function, grad_mode, gradcheck, indexing, linalg
 from . import pooling, random, reductions, scope, shape, sorting, viz

@@ -157,13 +157,20 @@ class RecurrentSequence(Function):
         d_x_flat = d_x_gates.reshape(steps * batch, gates)
         d_h_flat = d_x_flat if d_h_gates is d_x_gates else d_h_gates.reshape(steps * batch, gates)
         need = self.needs_input_grad + (False,) * (7 - len(self.needs_input_grad))
+        # Where the two gate gradients are one array (all but the GRU's), so are the bias
+        # gradients: summed once, and copied so that each parameter owns its gradient.
+        shared = d_h_flat is d_x_flat
+        d_b_ih = d_x_flat.sum(axis=0) if need[4] or (need[5] and shared) else None
+        d_b_hh = None
+        if need[5]:
+            d_b_hh = d_b_ih.copy() if shared else d_h_flat.sum(axis=0)
         grads = (
             (d_x_flat @ w_ih).reshape(x.shape) if need[0] else None,
             d_state if need[1] else None,
             d_x_flat.T @ x.reshape(steps * batch, x.shape[2]) if need[2] else None,
             d_h_flat.T @ h_before.reshape(steps * batch, h_before.shape[2]) if need[3] else None,
-            d_x_flat.sum(axis=0) if need[4] else None,
-            d_h_flat.sum(axis=0) if need[5] else None,
+            d_b_ih if need[4] else None,
+            d_b_hh,
             None,
         )
         return grads[: len(self.needs_input_grad)]

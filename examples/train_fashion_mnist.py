@@ -22,7 +22,6 @@ test accuracy. Written to the output folder (``--out``), each file named after t
   continues from it and ends with the same weights as a run never stopped.
 """
 import argparse
-import ctypes
 import json
 import pathlib
 import signal
@@ -56,19 +55,6 @@ OPTIMIZERS = {
     "rmsprop": lambda params, lr: optim.RMSprop(params, lr=lr),
     "adagrad": lambda params, lr: optim.Adagrad(params, lr=lr),
 }
-
-
-def keep_freed_memory():
-    """Ask glibc's malloc (Linux) to keep freed memory for reuse: every step allocates and
-    frees the same few megabytes, and with the default thresholds they go back to the
-    system and come back as fresh pages, thousands of page faults per step (a third of a
-    LeNet-5 step's time). Does nothing where glibc is not the allocator."""
-    try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks below 32 MiB come from the heap
-    mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD: keep up to 256 MiB of free heap
 
 
 def parse_args(argv=None):
@@ -241,7 +227,6 @@ def save_backprop_page(model, images, labels, path):
 
 def main(argv=None):
     args = parse_args(argv)
-    keep_freed_memory()
     ag.manual_seed(args.seed)
     try:
         train_set = load("train", args.data, args.limit)
