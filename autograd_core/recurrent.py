@@ -43,9 +43,12 @@ from .tensor import Tensor
 __all__ = ["gru_step", "input_gates", "lstm_step", "rnn_step"]
 
 
-def gate_blocks(array, count):
-    """The gate blocks of ``array`` (views along the last axis)."""
-    size = array.shape[-1] // count
+def gate_blocks(array, count, axis=-1):
+    """The gate blocks of ``array``: views along ``axis``, the last (batch-major rows of
+    gates) or the first (the gate-major columns of the whole-sequence ops)."""
+    size = array.shape[axis] // count
+    if axis == 0:
+        return [array[k * size : (k + 1) * size] for k in range(count)]
     return [array[..., k * size : (k + 1) * size] for k in range(count)]
 
 
@@ -80,26 +83,28 @@ def activate_gates(pre, pattern):
     return activate_scaled_gates(pre, pattern)
 
 
-def activate_scaled_gates(scaled, pattern):
+def activate_scaled_gates(scaled, pattern, axis=-1):
     """``activate_gates`` from ``scaled`` = -s pre, in place: a whole-sequence op gets it
-    straight from the products by scaling its weights once, which saves a pass per step."""
+    straight from the products by scaling its weights once, which saves a pass per step.
+    The gate blocks lie along ``axis`` (see ``gate_blocks``)."""
     with np.errstate(over="ignore", under="ignore"):  # exp = inf or 0 gives sigmoid 0 or 1, as it should
         np.exp(scaled, out=scaled)
     scaled += 1
     np.reciprocal(scaled, out=scaled)
-    hidden_size = scaled.shape[-1] // len(pattern)
-    for block, kind in enumerate(pattern):
+    for block, kind in zip(gate_blocks(scaled, len(pattern), axis), pattern):
         if kind == "t":
-            tanh_block = scaled[..., block * hidden_size : (block + 1) * hidden_size]
-            tanh_block *= 2
-            tanh_block -= 1
+            block *= 2
+            block -= 1
     return scaled
 
 
-def gate_slope(act, pattern):
+def gate_slope(act, pattern, axis=-1):
     """d(activation)/d(pre-activation) from the activation: s (1 - s) for a sigmoid block,
-    (1 + t)(1 - t) for a tanh block, i.e. (act - low) (1 - act) with low = 1 - scale."""
-    scale = gate_scale(pattern, act.shape[-1] // len(pattern), act.dtype)
+    (1 + t)(1 - t) for a tanh block, i.e. (act - low) (1 - act) with low = 1 - scale.
+    The gate blocks lie along ``axis`` (see ``gate_blocks``)."""
+    scale = gate_scale(pattern, act.shape[axis] // len(pattern), act.dtype)
+    if axis == 0:
+        scale = scale.reshape((-1,) + (1,) * (act.ndim - 1))
     return (act + (scale - 1)) * (1 - act)
 
 
