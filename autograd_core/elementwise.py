@@ -121,7 +121,10 @@ class Pow(Function):
         a, b, out = self.saved_arrays
         grad_a = grad_b = None
         if self.needs_input_grad[0]:
-            grad_a = grad * b * _power(a, b - (b != 0))
+            exponent = b - (b != 0)
+            # No power taken for the square of every squared error (exponent 1): two
+            # passes over the array instead of three.
+            grad_a = grad * (b * (a if np.ndim(exponent) == 0 and exponent == 1 else _power(a, exponent)))
         if self.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
                 grad_b = grad * np.where(_zero_base(a, b), 0.0, out * np.log(a))
