@@ -1,5 +1,7 @@
 """Reshaping layers: ``Flatten`` (e.g. feature maps into the vector a ``Linear`` reads)
 and its inverse ``Unflatten``."""
+from autograd_core.arguments import normalize_dim
+
 from .module import Module
 
 
@@ -28,7 +30,7 @@ class Unflatten(Module):
         self.unflattened_size = tuple(unflattened_size)
 
     def forward(self, input):
-        dim = self.dim % input.ndim
+        dim = normalize_dim(self.dim, input.ndim, "Unflatten")
         return input.reshape(input.shape[:dim] + self.unflattened_size + input.shape[dim + 1 :])
 
     def extra_repr(self):

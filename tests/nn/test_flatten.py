@@ -1,5 +1,6 @@
 """Flatten and Unflatten: the shapes PyTorch gives, and gradients that flow back."""
 import numpy as np
+import pytest
 
 import autograd_core as ag
 import nn
@@ -26,3 +27,11 @@ def test_gradients(rng):
     x = leaf(rng.standard_normal((2, 3, 2)))
     assert_gradients(lambda t: nn.Flatten()(t) * 2.0, x, second=False)
     assert_gradients(lambda t: nn.Unflatten(1, (1, 3))(t) * 2.0, x, second=False)
+
+
+def test_unflatten_names_a_dimension_out_of_range_as_pytorch_does():
+    x = ag.ones(3, 4)
+    for dim in (2, 5, -3):
+        with pytest.raises(IndexError, match=rf"Unflatten: dimension {dim} is out of range for a tensor with 2 dimensions"):
+            nn.Unflatten(dim, (2, 2))(x)
+    assert x.shape == (3, 4)
