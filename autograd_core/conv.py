@@ -99,14 +99,19 @@ class _Geometry:
         padded[interior(self.spatial, self.padding)] = x
         return padded
 
-    def columns_of(self, padded, start, stop):
-        """The window matrices of samples start:stop, one per group:
-        (groups, C / groups * prod(kernel), samples * prod(columns)); rows are ordered
-        (channel, kernel offset), columns (sample, output position). A scratch array."""
-        view = windows(padded[start:stop], self.kernel, self.stride, self.dilation, self.columns)
+    def windows_of(self, padded):
+        """The windows of the whole padded input (a view, made once per call: each chunk
+        slices it)."""
+        return windows(padded, self.kernel, self.stride, self.dilation, self.columns)
+
+    def columns_of(self, view, start, stop):
+        """The window matrices of samples start:stop of ``view`` (``windows_of``), one
+        per group: (groups, C / groups * prod(kernel), samples * prod(columns)); rows are
+        ordered (channel, kernel offset), columns (sample, output position). A scratch
+        array."""
         nd = len(self.kernel)
-        channel_major = view.transpose((1, *range(2, 2 + nd), 0, *range(2 + nd, 2 + 2 * nd)))
-        columns = scratch("conv columns", channel_major.shape, padded.dtype)
+        channel_major = view[start:stop].transpose((1, *range(2, 2 + nd), 0, *range(2 + nd, 2 + 2 * nd)))
+        columns = scratch("conv columns", channel_major.shape, view.dtype)
         np.copyto(columns, channel_major)
         return columns.reshape(self.groups, -1, (stop - start) * math.prod(self.columns))
 
@@ -142,14 +147,14 @@ def conv_forward(x, weight, bias, stride, padding, dilation, groups):
     """The convolution on arrays: out[n, o, p] = bias[o] + sum over the channels c of o's
     group and the kernel offsets k of weight[o, c, k] * x_padded[n, c, stride * p + dilation * k]."""
     geometry = _Geometry(x.shape, weight.shape, stride, padding, dilation, groups)
-    padded = geometry.padded_input(x)
+    view = geometry.windows_of(geometry.padded_input(x))
     grouped = geometry.grouped(weight)
     dtype = np.result_type(x, weight) if bias is None else np.result_type(x, weight, bias)
     result = np.empty((geometry.batch, geometry.out_channels) + geometry.out, dtype=dtype)
     if bias is not None:
         bias = bias.reshape((-1,) + (1,) * len(geometry.out))
     for start, stop in geometry.chunks():
-        columns = geometry.columns_of(padded, start, stop)
+        columns = geometry.columns_of(view, start, stop)
         product = np.matmul(grouped, columns, out=geometry.product("conv product", grouped, columns))
         product = product.reshape((geometry.out_channels, stop - start) + geometry.columns)[geometry.valid]
         if bias is None:
@@ -217,10 +222,10 @@ def conv_weight_grad(x, grad, weight_shape, stride, padding, dilation, groups):
     """dL/dweight of the convolution given dL/dout, on arrays: dL/dout @ cols(x)^T,
     summed over the batch."""
     geometry = _Geometry(x.shape, weight_shape, stride, padding, dilation, groups)
-    padded = geometry.padded_input(x)
+    view = geometry.windows_of(geometry.padded_input(x))
     total = None
     for start, stop in geometry.chunks():
-        columns = geometry.columns_of(padded, start, stop)
+        columns = geometry.columns_of(view, start, stop)
         part = np.matmul(geometry.grad_columns(grad, start, stop), columns.transpose(0, 2, 1))
         total = part if total is None else np.add(total, part, out=total)
     if total is None:  # an empty batch
