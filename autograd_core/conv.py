@@ -21,9 +21,11 @@ The backward pass is two more matrix products:
   channels a lot (LeNet's 6 -> 16), the second when it does not (16 -> 32: 25% faster).
 
 The padded input, the window matrices and the products consumed within the op are
-scratch arrays kept from one step to the next (``workspace``): allocated afresh, blocks
-of this size are mapped again at every step, one page fault per 4 KiB (a LeNet-5 step
-took 1,100-1,460 page faults without the products kept, 557 with them).
+scratch arrays kept from one step to the next (``workspace``): the padded input's border
+is written once, and where malloc gives freed blocks back to the system (see
+``allocator``), blocks of this size are not mapped again at every step (a LeNet-5 step
+took 1,100-1,460 page faults without the products kept, 557 with them, before
+``allocator`` kept freed memory for reuse).
 
 The three maps - output, input gradient, weight gradient - are one ``Function`` each, and
 each one's backward is made of the other two, so derivatives of any order work.

@@ -2,9 +2,11 @@
 matrices of convolutions, which a training loop asks for in the same shapes at every
 step.
 
-Allocated afresh, each of these blocks of a few MiB is given back to the operating system
-when freed and mapped again at the next step, a page fault per 4 KiB touched (thousands
-per LeNet-5 step). Kept, it costs its memory once. A scratch array never leaves the
+Kept, a block costs its memory once: a padded input's border stays zero from its first
+use, so each step writes only the interior, and the block is not allocated again. Where
+malloc hands freed blocks of a few MiB back to the operating system (elsewhere than glibc,
+or with ``allocator``'s setting turned off), allocated afresh they would also be mapped
+again at every step, a page fault per 4 KiB touched. A scratch array never leaves the
 operation that asked for it: it is overwritten by the next call of the same kind.
 """
 import collections
